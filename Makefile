@@ -1,0 +1,59 @@
+# RCM Commitment Tracker — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make run` is the development server: SQLite in the project folder unless DATABASE_URL says otherwise.
+RUN_ENV := DEBUG=1
+
+.PHONY: help install run serve migrate seed test lint format check-deploy e2e clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+# A development .env (DEBUG=1) lets `manage.py` run without exporting anything; never in production.
+.env:
+	@printf '# Development settings written by make install; .env.example lists every variable.\nDEBUG=1\n' > .env
+
+install: $(BIN)/activate .env  ## Create .venv and install the pinned requirements
+
+migrate: install
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+
+seed: migrate  ## Load countries, the seed declarations and the demo users (idempotent)
+	$(RUN_ENV) $(PY) manage.py loaddata member_countries
+	$(RUN_ENV) $(PY) manage.py load_declarations fixtures/declarations/*.txt
+	$(RUN_ENV) $(PY) manage.py seed_demo
+
+run: seed  ## Install, migrate, load data, create demo users, serve on http://127.0.0.1:8000
+	@echo "Serving on http://$(HOST):$(PORT)/ — sign in with a demo user above."
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install  ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(RUN_ENV) $(BIN)/mypy .
+
+format: install  ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint  ## Lint, type-check and run the whole suite (PostgreSQL at TEST_DATABASE_URL)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+check-deploy: install  ## Django's deployment checks under production settings
+	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+	ALLOWED_HOSTS=rcm.example.org DATABASE_URL=postgres://postgres@127.0.0.1:5432/rcm \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:  ## Remove the virtualenv, the development database and collected static files
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,58 @@
+"""FilterSets shared by the HTML pages and the API, so both accept exactly the same filters."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from commitments.models import Implementation, Status
+from declarations.models import Declaration, MemberCountry
+
+
+class InvalidFilters(Exception):
+    """A filter value was not understood. Ignoring it would show a misleading list."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items()))
+
+
+class ImplementationFilter(django_filters.FilterSet):
+    country = django_filters.ModelChoiceFilter(
+        queryset=MemberCountry.objects.all(),
+        to_field_name="iso3",
+        label="Country (ISO3)",
+        method="filter_country",
+    )
+    declaration = django_filters.ModelChoiceFilter(
+        field_name="commitment__declaration", queryset=Declaration.objects.all(), label="Declaration"
+    )
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="last_reported_at", lookup_expr="gte", label="Reported since (ISO 8601)"
+    )
+    search = django_filters.CharFilter(method="filter_search", label="Search commitment text")
+
+    class Meta:
+        model = Implementation
+        fields = ["country", "declaration", "status", "updated_since", "search"]
+
+    def filter_country(
+        self, queryset: QuerySet[Implementation], name: str, value: MemberCountry | None
+    ) -> QuerySet[Implementation]:
+        return queryset.filter(country=value) if value is not None else queryset
+
+    def filter_search(self, queryset: QuerySet[Implementation], name: str, value: str) -> QuerySet[Implementation]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(commitment__text__icontains=value) | Q(commitment__label__icontains=value))
+
+
+def apply_filters(
+    filterset_class: type[django_filters.FilterSet], data: object, queryset: QuerySet[Implementation]
+) -> QuerySet[Implementation]:
+    filterset = filterset_class(data, queryset=queryset)
+    if not filterset.is_valid():
+        raise InvalidFilters({name: list(messages) for name, messages in filterset.errors.items()})
+    return filterset.qs

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from declarations.models import Commitment, Declaration, MemberCountry, Signatory
+
+
+@admin.register(MemberCountry)
+class MemberCountryAdmin(admin.ModelAdmin[MemberCountry]):
+    list_display = ("iso3", "name_en", "name_es")
+    search_fields = ("iso3", "name_en", "name_es")
+
+
+class SignatoryInline(admin.TabularInline[Signatory, Declaration]):
+    model = Signatory
+    extra = 0
+    autocomplete_fields = ("country",)
+
+
+class CommitmentInline(admin.StackedInline[Commitment, Declaration]):
+    model = Commitment
+    extra = 0
+    fields = ("number", "label", "text")
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(admin.ModelAdmin[Declaration]):
+    list_display = ("title", "kind", "adopted_on", "place", "language")
+    list_filter = ("kind", "language")
+    search_fields = ("title",)
+    readonly_fields = ("source_sha256", "source_name", "created_at", "updated_at")
+    inlines = (SignatoryInline, CommitmentInline)
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin[Commitment]):
+    list_display = ("declaration", "number", "label")
+    list_filter = ("declaration",)
+    list_select_related = ("declaration",)
+    search_fields = ("text", "label")

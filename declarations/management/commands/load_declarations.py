@@ -1,0 +1,109 @@
+"""`manage.py load_declarations FILE...`: load or refresh declarations from their text.
+
+Every file is read and parsed before anything is written, and the whole batch is one
+transaction: a bad file anywhere leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from declarations.parser import ParsedDeclaration, ParseError, decode_text, parse_declaration
+from declarations.selectors import country_names_for_parser
+from declarations.services import DeclarationLoadError, declaration_load
+
+# A declaration is a few pages; anything far larger is not one, and would only cost memory.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def read_declaration_file(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParseError(f"the file is {size} bytes; a declaration text is at most {MAX_FILE_BYTES} bytes")
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ParseError("it is a directory, not a file") from None
+    except FileNotFoundError:
+        raise ParseError("no such file") from None
+    except OSError as exc:
+        raise ParseError(f"cannot be read ({exc.strerror or exc})") from None
+    return decode_text(data)
+
+
+class Command(BaseCommand):
+    help = "Load or refresh RCM declarations from their text files (idempotent)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("files", nargs="+", metavar="FILE", help="Plain-text declaration files.")
+        parser.add_argument("--dry-run", action="store_true", help="Parse and report; write nothing.")
+        parser.add_argument(
+            "--format",
+            choices=["text", "json"],
+            default="text",
+            help="Output format: a readable summary (default) or one JSON object per file.",
+        )
+
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        # Scripts read stderr: one line "FILE: problem", without Django's "CommandError:" prefix.
+        try:
+            return super().execute(*args, **options)
+        except CommandError as exc:
+            if not getattr(self, "_called_from_command_line", False):
+                raise
+            self.stderr.write(str(exc))
+            sys.exit(exc.returncode)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        countries = country_names_for_parser()
+        parsed: list[tuple[Path, str, ParsedDeclaration]] = []
+        for name in options["files"]:
+            path = Path(name)
+            try:
+                text = read_declaration_file(path)
+                parsed.append((path, text, parse_declaration(text, countries=countries)))
+            except ParseError as exc:
+                raise CommandError(f"{name}: {exc}", returncode=1) from None
+
+        if options["dry_run"]:
+            for path, _text, declaration in parsed:
+                self._report(path, declaration, options["format"], outcome=None)
+            return
+
+        with transaction.atomic():
+            for path, text, declaration in parsed:
+                try:
+                    outcome = declaration_load(parsed=declaration, source_text=text, source_name=path.name)
+                except DeclarationLoadError as exc:
+                    raise CommandError(f"{path}: {exc}", returncode=1) from None
+                self._report(path, declaration, options["format"], outcome=outcome.action, changes=outcome.changes)
+
+    def _report(
+        self,
+        path: Path,
+        declaration: ParsedDeclaration,
+        output_format: str,
+        *,
+        outcome: str | None,
+        changes: list[str] | None = None,
+    ) -> None:
+        if output_format == "json":
+            payload = declaration.as_dict()
+            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+            return
+        verb = outcome or "would load"
+        date = declaration.adopted_on.isoformat() if declaration.adopted_on else "no date"
+        self.stdout.write(
+            f"{path}: {verb}: {declaration.title!r} ({date}, {declaration.place or 'no place'}, "
+            f"{declaration.language}) — {len(declaration.commitments)} commitments, "
+            f"{len(declaration.signatories)} signatories ({', '.join(declaration.signatories)})"
+        )
+        for change in changes or []:
+            self.stdout.write(f"  - {change}")

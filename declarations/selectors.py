@@ -1,0 +1,69 @@
+"""Every read query of the declarations app."""
+
+from __future__ import annotations
+
+from django.db import DatabaseError
+from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from declarations.country_names import MEMBER_COUNTRIES, CountryName
+from declarations.models import Commitment, Declaration, MemberCountry, Signatory
+
+
+def country_names_for_parser() -> tuple[CountryName, ...]:
+    """The spellings the parser recognises: the database's, so an alias added in the admin counts.
+
+    Before the database exists (a dry run on a fresh checkout) the built-in list serves.
+    """
+    try:
+        rows = list(MemberCountry.objects.all())
+    except DatabaseError:
+        return MEMBER_COUNTRIES
+    if not rows:
+        return MEMBER_COUNTRIES
+    return tuple(
+        CountryName(iso3=c.iso3, name_en=c.name_en, name_es=c.name_es, aliases=tuple(c.aliases)) for c in rows
+    )
+
+
+def _count_per_declaration(model: type[Model]) -> Coalesce:
+    # A correlated count per row; two COUNT(DISTINCT) over joins would multiply the rows instead.
+    counts = (
+        model._default_manager.filter(declaration=OuterRef("pk"))
+        .order_by()
+        .values("declaration")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def declaration_list() -> QuerySet[Declaration]:
+    return Declaration.objects.annotate(
+        commitment_count=_count_per_declaration(Commitment),
+        signatory_count=_count_per_declaration(Signatory),
+    )
+
+
+def _signatories_in_text_order() -> Prefetch[Signatory]:
+    return Prefetch(
+        "signatory_links",
+        queryset=Signatory.objects.select_related("country").order_by("position"),
+        to_attr="signatories_in_order",
+    )
+
+
+def declaration_get(*, pk: int) -> Declaration:
+    """One declaration with its signatories (in text order) and its numbered commitments."""
+    return Declaration.objects.prefetch_related(
+        _signatories_in_text_order(),
+        Prefetch("commitments", queryset=Commitment.objects.order_by("number")),
+    ).get(pk=pk)
+
+
+def country_list() -> QuerySet[MemberCountry]:
+    return MemberCountry.objects.annotate(implementation_count=Count("implementations")).order_by("name_en")
+
+
+def country_get(*, iso3: str) -> MemberCountry:
+    return MemberCountry.objects.get(iso3=iso3.upper())

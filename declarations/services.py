@@ -1,0 +1,175 @@
+"""Every write to declarations, their commitments and their implementations goes through here."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from commitments.models import Implementation
+from declarations.models import Commitment, Declaration, MemberCountry, Signatory
+from declarations.parser import ParsedDeclaration
+
+
+class DeclarationLoadError(Exception):
+    """The text cannot be loaded as it stands; the message says why, nothing was written."""
+
+
+@dataclass
+class LoadOutcome:
+    declaration: Declaration
+    action: Literal["created", "updated", "unchanged"]
+    changes: list[str] = field(default_factory=list)
+
+
+def source_sha256(source_text: str) -> str:
+    return hashlib.sha256(source_text.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def declaration_load(*, parsed: ParsedDeclaration, source_text: str, source_name: str = "") -> LoadOutcome:
+    """Create a declaration from parsed text, or bring an existing one in line with a corrected text.
+
+    The same text loaded twice changes nothing. A corrected text (recognised by its title and
+    language) updates commitments in place, keyed by number, so every recorded report stays
+    attached. Anything that would destroy a recorded report — a commitment or a signatory that
+    disappears although a country has reported on it — is refused with a clear message.
+    """
+    digest = source_sha256(source_text)
+    countries = _countries_for(parsed.signatories)
+
+    existing = (
+        Declaration.objects.select_for_update().filter(source_sha256=digest).first()
+        or Declaration.objects.select_for_update()
+        .filter(title__iexact=parsed.title, language=parsed.language)
+        .first()
+    )
+    if existing is not None and existing.source_sha256 == digest:
+        return LoadOutcome(declaration=existing, action="unchanged")
+
+    if existing is None:
+        declaration = Declaration(title=parsed.title)
+        action: Literal["created", "updated"] = "created"
+    else:
+        declaration = existing
+        action = "updated"
+    declaration.title = parsed.title
+    declaration.kind = parsed.kind
+    declaration.adopted_on = parsed.adopted_on
+    declaration.place = parsed.place
+    declaration.language = parsed.language
+    declaration.source_text = source_text
+    declaration.source_sha256 = digest
+    declaration.source_name = source_name
+    try:
+        declaration.full_clean()
+    except ValidationError as exc:
+        raise DeclarationLoadError("; ".join(exc.messages)) from exc
+    declaration.save()
+
+    changes = _sync_commitments(declaration, parsed)
+    changes += _sync_signatories(declaration, countries)
+    _create_missing_implementations(declaration)
+    return LoadOutcome(declaration=declaration, action=action, changes=changes)
+
+
+def _countries_for(iso3_codes: tuple[str, ...]) -> list[MemberCountry]:
+    by_code = MemberCountry.objects.in_bulk(iso3_codes, field_name="iso3")
+    unknown = [code for code in iso3_codes if code not in by_code]
+    if unknown:
+        raise DeclarationLoadError(f"unknown Member Country code(s): {', '.join(unknown)}")
+    return [by_code[code] for code in iso3_codes]
+
+
+def _sync_commitments(declaration: Declaration, parsed: ParsedDeclaration) -> list[str]:
+    current = {c.number: c for c in declaration.commitments.all()}
+    wanted = {c.number: c for c in parsed.commitments}
+    changes: list[str] = []
+
+    removed = sorted(set(current) - set(wanted))
+    if removed:
+        reported = sorted(
+            set(
+                Implementation.objects.filter(
+                    commitment__declaration=declaration, commitment__number__in=removed, version__gt=0
+                ).values_list("commitment__number", flat=True)
+            )
+        )
+        if reported:
+            raise DeclarationLoadError(
+                f"the new text drops commitment(s) {', '.join(map(str, reported))}, "
+                "on which countries have already reported; correct the text or move those reports first"
+            )
+        Commitment.objects.filter(declaration=declaration, number__in=removed).delete()
+        changes.append(f"removed commitment(s) {', '.join(map(str, removed))}")
+
+    to_update: list[Commitment] = []
+    to_create: list[Commitment] = []
+    for number, item in wanted.items():
+        commitment = current.get(number)
+        if commitment is None:
+            to_create.append(
+                Commitment(
+                    declaration=declaration,
+                    number=number,
+                    text=item.text,
+                    source_start=item.start,
+                    source_end=item.end,
+                )
+            )
+            continue
+        if commitment.text != item.text:
+            changes.append(f"changed the text of commitment {number}")
+        if (commitment.text, commitment.source_start, commitment.source_end) != (item.text, item.start, item.end):
+            commitment.text, commitment.source_start, commitment.source_end = item.text, item.start, item.end
+            to_update.append(commitment)
+    Commitment.objects.bulk_update(to_update, ["text", "source_start", "source_end"])
+    Commitment.objects.bulk_create(to_create)
+    if to_create and current:
+        changes.append(f"added commitment(s) {', '.join(str(c.number) for c in to_create)}")
+    return changes
+
+
+def _sync_signatories(declaration: Declaration, countries: list[MemberCountry]) -> list[str]:
+    before = list(declaration.signatory_links.order_by("position").values_list("country_id", flat=True))
+    after = [country.pk for country in countries]
+    if before == after:
+        return []
+
+    dropped = set(before) - set(after)
+    if dropped:
+        reported = (
+            Implementation.objects.filter(commitment__declaration=declaration, country_id__in=dropped, version__gt=0)
+            .values_list("country__iso3", flat=True)
+            .distinct()
+        )
+        if reported:
+            raise DeclarationLoadError(
+                f"the new text no longer names {', '.join(sorted(reported))} as signatory, "
+                "but that country has already reported on this declaration"
+            )
+        Implementation.objects.filter(commitment__declaration=declaration, country_id__in=dropped).delete()
+
+    declaration.signatory_links.all().delete()
+    Signatory.objects.bulk_create(
+        Signatory(declaration=declaration, country=country, position=position)
+        for position, country in enumerate(countries, start=1)
+    )
+    return ["changed the signatories"] if before else []
+
+
+def _create_missing_implementations(declaration: Declaration) -> None:
+    country_ids = list(declaration.signatory_links.values_list("country_id", flat=True))
+    commitment_ids = list(declaration.commitments.values_list("pk", flat=True))
+    existing = set(
+        Implementation.objects.filter(commitment_id__in=commitment_ids).values_list("commitment_id", "country_id")
+    )
+    Implementation.objects.bulk_create(
+        Implementation(commitment_id=commitment_id, country_id=country_id)
+        for commitment_id in commitment_ids
+        for country_id in country_ids
+        if (commitment_id, country_id) not in existing
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from declarations import views
+
+app_name = "declarations"
+
+urlpatterns = [
+    path("", views.declaration_list, name="declaration-list"),
+    path("<int:pk>/", views.declaration_detail, name="declaration-detail"),
+    path("<int:pk>/text/", views.declaration_text, name="declaration-text"),
+]

@@ -1,0 +1,36 @@
+"""Who may do what: every view, form, service and API endpoint asks these functions.
+
+Keeping the rules here, named, is what lets a test check the whole matrix and a reviewer
+read it in one place. Views turn "may not see" into 404 and "may see but not change" into 403.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from declarations.models import MemberCountry
+
+    AnyUser = User | AnonymousUser
+
+
+def is_secretariat(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_secretariat)
+
+
+def can_view_country(user: AnyUser, country: MemberCountry) -> bool:
+    """Signed-in users read every country, unless a setting confines officials to their own."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_official and not settings.RCM_OFFICIALS_SEE_ALL_COUNTRIES:
+        return user.country_id == country.pk
+    return True
+
+
+def can_manage_declarations(user: AnyUser) -> bool:
+    return is_secretariat(user)

@@ -1,0 +1,106 @@
+"""Shared fixtures: the Member Countries and the two seed declarations, and one named user per role."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import Role, User
+from accounts.services import user_create
+from declarations.models import Declaration, MemberCountry
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_FILES = sorted((ROOT / "fixtures" / "declarations").glob("*.txt"))
+PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if getattr(settings, "USING_POSTGRES", False):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set TEST_DATABASE_URL or start the local server)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def load_reference_data() -> None:
+    """Countries and seed declarations, as `make run` loads them; a no-op when already there."""
+    if not MemberCountry.objects.exists():
+        call_command("loaddata", "member_countries", verbosity=0)
+    if not Declaration.objects.exists():
+        call_command("load_declarations", *map(str, SEED_FILES), stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def rcm_data(db: None) -> None:
+    """Reference data for tests that run after a transactional (flushing) test too."""
+    load_reference_data()
+
+
+def _make_user(username: str, role: str, country: str | None = None) -> User:
+    return user_create(username=username, role=role, country_iso3=country, password=PASSWORD)
+
+
+@pytest.fixture
+def official_mex(rcm_data: None) -> User:
+    return _make_user("ana.mex", Role.OFFICIAL, "MEX")
+
+
+@pytest.fixture
+def official_gtm(rcm_data: None) -> User:
+    return _make_user("luis.gtm", Role.OFFICIAL, "GTM")
+
+
+@pytest.fixture
+def secretariat(rcm_data: None) -> User:
+    return _make_user("sofia.secretariat", Role.SECRETARIAT)
+
+
+@pytest.fixture
+def observer(rcm_data: None) -> User:
+    return _make_user("olga.observer", Role.OBSERVER)
+
+
+@pytest.fixture
+def login_as(client: Client, request: pytest.FixtureRequest) -> Callable[[str], Client]:
+    """`login_as("official_mex")` → a client signed in as that named user; "anonymous" → not signed in."""
+
+    def _login(who: str) -> Client:
+        if who != "anonymous":
+            client.force_login(request.getfixturevalue(who))
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def darien(rcm_data: None) -> Declaration:
+    return Declaration.objects.get(title__icontains="Darien")
+
+
+@pytest.fixture
+def global_compact(rcm_data: None) -> Declaration:
+    return Declaration.objects.get(title__icontains="Global Compact")
+
+
+@pytest.fixture
+def tmp_text(tmp_path: Path) -> Iterator[Callable[[str, str], Path]]:
+    def _write(name: str, content: str) -> Path:
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        return path
+
+    yield _write

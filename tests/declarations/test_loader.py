@@ -1,0 +1,192 @@
+"""`load_declarations`: the command other programs rely on, and the service behind it."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from commitments.models import Implementation
+from declarations.models import Commitment, Declaration, Signatory
+from tests.conftest import ROOT, SEED_FILES
+
+pytestmark = pytest.mark.django_db
+
+DARIEN = ROOT / "fixtures" / "declarations" / "2022-darien-declaration.txt"
+
+SMALL = """JOINT DECLARATION OF TEGUCIGALPA
+
+Tegucigalpa, June 24-25, 2014
+
+The Vice-Ministers of Belize, Honduras and Mexico agreed:
+
+1. Strengthen consular protection networks.
+2. Exchange statistics on returned children every semester.
+"""
+
+
+def load(*paths: Path | str) -> str:
+    out = io.StringIO()
+    call_command("load_declarations", *map(str, paths), stdout=out)
+    return out.getvalue()
+
+
+def database_state() -> tuple[list[tuple[object, ...]], ...]:
+    return (
+        list(Declaration.objects.order_by("pk").values_list("pk", "title", "source_sha256", "updated_at")),
+        list(Commitment.objects.order_by("pk").values_list("pk", "number", "text")),
+        list(Signatory.objects.order_by("pk").values_list("declaration_id", "country_id", "position")),
+        list(Implementation.objects.order_by("pk").values_list("pk", "commitment_id", "country_id", "version")),
+    )
+
+
+def test_make_run_data_is_two_declarations_28_commitments_298_implementations(rcm_data):
+    assert Declaration.objects.count() == 2
+    assert Commitment.objects.count() == 28
+    assert Implementation.objects.count() == 298  # 10 × 10 + 18 × 11
+
+
+def test_seed_details(darien, global_compact):
+    assert str(darien.adopted_on) == "2022-03-25"
+    assert darien.place == "Panama City"
+    assert darien.commitments.get(number=5).text.startswith("Carrying out campaigns")
+    assert global_compact.adopted_on is None and global_compact.place is None
+    assert "[bookmark" not in global_compact.commitments.get(number=17).text
+    assert global_compact.signatories.count() == 11
+    assert not darien.signatories.filter(iso3="NIC").exists()
+
+
+def test_loading_the_same_texts_again_changes_nothing(rcm_data):
+    before = database_state()
+    output = load(*SEED_FILES)
+    assert output.count("unchanged") == 2
+    assert database_state() == before
+
+
+def test_dry_run_json_is_the_documented_object_and_writes_nothing(rcm_data, tmp_text):
+    before = database_state()
+    out = io.StringIO()
+    call_command("load_declarations", str(tmp_text("small.txt", SMALL)), "--dry-run", "--format", "json", stdout=out)
+    payload = json.loads(out.getvalue())
+    assert payload == {
+        "title": payload["title"],
+        "adopted_on": "2014-06-25",
+        "place": "Tegucigalpa",
+        "language": "en",
+        "signatories": ["BLZ", "HND", "MEX"],
+        "commitments": [
+            {"number": 1, "text": "Strengthen consular protection networks."},
+            {"number": 2, "text": "Exchange statistics on returned children every semester."},
+        ],
+    }
+    assert "Tegucigalpa" in payload["title"]
+    assert database_state() == before
+
+
+def test_dry_run_json_for_the_darien_seed(rcm_data):
+    out = io.StringIO()
+    call_command("load_declarations", str(DARIEN), "--dry-run", "--format", "json", stdout=out)
+    payload = json.loads(out.getvalue())
+    assert payload["adopted_on"] == "2022-03-25"
+    assert payload["place"] == "Panama City"
+    assert payload["signatories"] == ["BLZ", "CAN", "CRI", "DOM", "SLV", "GTM", "HND", "MEX", "PAN", "USA"]
+    assert [c["number"] for c in payload["commitments"]] == list(range(1, 11))
+
+
+def test_a_corrected_text_updates_in_place_and_keeps_reports(darien, tmp_text):
+    reported = Implementation.objects.get(commitment__declaration=darien, commitment__number=2, country__iso3="MEX")
+    Implementation.objects.filter(pk=reported.pk).update(status="in_progress", version=3)
+    commitment_ids = list(darien.commitments.order_by("number").values_list("pk", flat=True))
+    corrected = DARIEN.read_text(encoding="utf-8").replace(
+        "Promoting and maintaining dialogue", "Promoting and sustaining dialogue"
+    )
+
+    output = load(tmp_text("darien-corrected.txt", corrected))
+
+    assert "updated" in output and "changed the text of commitment 2" in output
+    assert Declaration.objects.count() == 2
+    assert list(darien.commitments.order_by("number").values_list("pk", flat=True)) == commitment_ids
+    assert darien.commitments.get(number=2).text.startswith("Promoting and sustaining dialogue")
+    reported.refresh_from_db()
+    assert (reported.status, reported.version) == ("in_progress", 3)
+    assert Implementation.objects.count() == 298
+
+
+def test_a_text_that_drops_a_reported_commitment_is_refused_and_nothing_changes(darien, tmp_text):
+    Implementation.objects.filter(
+        commitment__declaration=darien, commitment__number=10, country__iso3="GTM"
+    ).update(status="planned", version=1)
+    lines = DARIEN.read_text(encoding="utf-8").splitlines(keepends=True)
+    shortened = "".join(line for line in lines if not line.startswith("- Coordinating with the Comprehensive"))
+    before = database_state()
+
+    with pytest.raises(CommandError, match="drops commitment"):
+        load(tmp_text("darien-short.txt", shortened))
+    assert database_state() == before
+
+
+def test_a_text_that_drops_an_unreported_commitment_removes_it(darien, tmp_text):
+    lines = DARIEN.read_text(encoding="utf-8").splitlines(keepends=True)
+    shortened = "".join(line for line in lines if not line.startswith("- Coordinating with the Comprehensive"))
+    load(tmp_text("darien-short.txt", shortened))
+    assert darien.commitments.count() == 9
+    assert Implementation.objects.filter(commitment__declaration=darien).count() == 90
+
+
+def test_a_bad_file_in_a_batch_leaves_the_database_untouched(rcm_data, tmp_text):
+    good = tmp_text("good.txt", SMALL)
+    bad = tmp_text("bad.txt", "Minutes of a meeting of Belize and Mexico. Nothing was agreed.\n")
+    before = database_state()
+    with pytest.raises(CommandError, match="bad.txt"):
+        load(good, bad)
+    assert database_state() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("The Vice-Ministers of Belize and Mexico met and talked.\n", "no recommended actions"),
+        ("The Vice-Ministers of Argentina and Chile agreed:\n\n1. Meet again.\n2. Share data.\n", "signatory"),
+        (b"\x00\x01\x02\x03PK\x03\x04" * 20, "not a readable text file"),
+        (b"", "empty"),
+    ],
+)
+def test_unusable_files_fail_naming_the_file_and_the_problem(rcm_data, tmp_path, content, problem):
+    path = tmp_path / "declaration.txt"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(CommandError) as raised:
+        load(path)
+    assert str(raised.value).startswith(f"{path}: ")
+    assert problem in str(raised.value)
+    assert raised.value.returncode == 1
+
+
+def test_a_missing_file_fails_clearly(rcm_data, tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        load(tmp_path / "nowhere.txt")
+
+
+def test_command_line_prints_one_line_on_stderr_and_exits_1(tmp_path):
+    """The interface as a script sees it: exit code and a single stderr line."""
+    bad = tmp_path / "notes.txt"
+    bad.write_text("Nothing here names a Member Country or an action.\n", encoding="utf-8")
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_declarations", "--dry-run", "--format", "json", str(bad)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith(f"{bad}: ")
