@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from django.contrib.auth.models import Group, Permission
-
 from accounts.models import Role, User
+from audit.services import audit_record
 from declarations.models import MemberCountry
 
 
@@ -26,6 +26,7 @@ def user_create(
     email: str = "",
     first_name: str = "",
     last_name: str = "",
+    by: User | None = None,
 ) -> User:
     if role not in Role.values:
         raise UserCreateError(f"unknown role {role!r}; expected one of {', '.join(Role.values)}")
@@ -61,6 +62,7 @@ def user_create(
     user.save()
     if role == Role.SECRETARIAT:
         user.groups.add(secretariat_group())
+    audit_record(actor=by, action="user.create", target=user, changes={"role": role, "country": country_iso3 or None})
     return user
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import django_filters
-from django.db.models import Q, QuerySet
+from typing import TypeVar
 
-from commitments.models import Implementation, Status
+import django_filters
+from django.db.models import Model, Q, QuerySet
+
+from commitments.models import Implementation, ReportingRound, Status, StatusUpdate
 from declarations.models import Declaration, MemberCountry
+
+_M = TypeVar("_M", bound=Model)
 
 
 class InvalidFilters(Exception):
@@ -32,10 +36,26 @@ class ImplementationFilter(django_filters.FilterSet):
         field_name="last_reported_at", lookup_expr="gte", label="Reported since (ISO 8601)"
     )
     search = django_filters.CharFilter(method="filter_search", label="Search commitment text")
+    not_reported_in_round = django_filters.BooleanFilter(
+        method="filter_not_reported_in_round",
+        label="Not yet reported in the current round",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
 
     class Meta:
         model = Implementation
-        fields = ["country", "declaration", "status", "updated_since", "search"]
+        fields = ["country", "declaration", "status", "updated_since", "search", "not_reported_in_round"]
+
+    def filter_not_reported_in_round(
+        self, queryset: QuerySet[Implementation], name: str, value: bool | None
+    ) -> QuerySet[Implementation]:
+        """With an open round: no update in it yet. Without one: never reported at all."""
+        if not value:
+            return queryset
+        round_ = ReportingRound.objects.current()
+        if round_ is None:
+            return queryset.filter(version=0)
+        return queryset.exclude(updates__reporting_round=round_)
 
     def filter_country(
         self, queryset: QuerySet[Implementation], name: str, value: MemberCountry | None
@@ -49,9 +69,25 @@ class ImplementationFilter(django_filters.FilterSet):
         return queryset.filter(Q(commitment__text__icontains=value) | Q(commitment__label__icontains=value))
 
 
+class ReviewQueueFilter(django_filters.FilterSet):
+    country = django_filters.ModelChoiceFilter(
+        field_name="implementation__country",
+        queryset=MemberCountry.objects.all(),
+        to_field_name="iso3",
+        label="Country",
+    )
+    declaration = django_filters.ModelChoiceFilter(
+        field_name="implementation__commitment__declaration", queryset=Declaration.objects.all(), label="Declaration"
+    )
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["country", "declaration"]
+
+
 def apply_filters(
-    filterset_class: type[django_filters.FilterSet], data: object, queryset: QuerySet[Implementation]
-) -> QuerySet[Implementation]:
+    filterset_class: type[django_filters.FilterSet], data: object, queryset: QuerySet[_M]
+) -> QuerySet[_M]:
     filterset = filterset_class(data, queryset=queryset)
     if not filterset.is_valid():
         raise InvalidFilters({name: list(messages) for name, messages in filterset.errors.items()})

@@ -1,15 +1,29 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
-from commitments import selectors
-from commitments.filters import ImplementationFilter, InvalidFilters
-from commitments.models import Implementation
+from commitments import selectors, services
+from commitments.filters import ImplementationFilter, InvalidFilters, ReviewQueueFilter
+from commitments.forms import LinkFormSet, ReportForm, ReviewForm, link_inputs
+from commitments.models import Evidence, EvidenceKind, Implementation, ReviewState, StatusUpdate
+from commitments.services import StaleVersion
 from declarations import selectors as declaration_selectors
 from declarations.models import MemberCountry
-from rcm_tracker.permissions import can_view_country
+from rcm_tracker.permissions import (
+    can_report_for,
+    can_report_for_country,
+    can_review,
+    can_view_country,
+    can_view_evidence,
+    can_view_implementation,
+)
 
 
 @require_GET
@@ -38,6 +52,190 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     return render(
         request,
         "commitments/country_detail.html",
-        {"country": country, "implementations": implementations, "filter_form": filterset.form},
+        {
+            "country": country,
+            "implementations": implementations,
+            "filter_form": filterset.form,
+            "may_report": can_report_for_country(request.user, country),
+            "current_round": selectors.current_round(),
+        },
         status=status_code,
     )
+
+
+def workspace(request: HttpRequest) -> HttpResponse:
+    """Where each role starts: an official on their country, the secretariat on its review queue."""
+    user = request.user
+    if user.is_authenticated and user.is_official and user.country is not None:
+        return redirect("commitments:country-detail", iso3=user.country.iso3)
+    if can_review(user):
+        return redirect("commitments:review-queue")
+    return redirect("declarations:declaration-list")
+
+
+def _visible_implementation_or_404(request: HttpRequest, pk: int) -> Implementation:
+    try:
+        implementation = selectors.implementation_get(pk=pk)
+    except Implementation.DoesNotExist:
+        raise Http404("No such implementation.") from None
+    if not can_view_implementation(request.user, implementation):
+        raise Http404("No such implementation.")
+    return implementation
+
+
+def _render_implementation(
+    request: HttpRequest,
+    implementation: Implementation,
+    *,
+    form: ReportForm | None = None,
+    links: LinkFormSet | None = None,
+    stale: StaleVersion | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    may_report = can_report_for(request.user, implementation)
+    if may_report and form is None:
+        initial = {"version": implementation.version}
+        if implementation.is_reported:
+            initial.update(status=implementation.status, progress=implementation.progress)
+        form = ReportForm(initial=initial)
+        links = LinkFormSet(prefix="links")
+    history = list(selectors.implementation_history(implementation=implementation))
+    return render(
+        request,
+        "commitments/implementation_detail.html",
+        {
+            "implementation": implementation,
+            "commitment": implementation.commitment,
+            "history": history,
+            "form": form,
+            "links": links,
+            "stale": stale,
+            "may_report": may_report,
+            "may_review": can_review(request.user),
+            "review_form": ReviewForm(),
+            "max_upload_mb": settings.RCM_MAX_UPLOAD_BYTES // 1_048_576,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def implementation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_implementation(request, _visible_implementation_or_404(request, pk))
+
+
+@require_POST
+def implementation_report(request: HttpRequest, pk: int) -> HttpResponse:
+    implementation = _visible_implementation_or_404(request, pk)
+    if not can_report_for(request.user, implementation):
+        raise PermissionDenied("Only an official of this country may report on it.")
+    form = ReportForm(request.POST, request.FILES)
+    links = LinkFormSet(request.POST, prefix="links")
+    if not (form.is_valid() and links.is_valid()):
+        return _render_implementation(request, implementation, form=form, links=links, status=400)
+    try:
+        services.report_update(
+            implementation=implementation,
+            by=request.user,
+            status=form.cleaned_data["status"],
+            progress=form.cleaned_data["progress"],
+            summary=form.cleaned_data["summary"],
+            expected_version=form.cleaned_data["version"],
+            links=link_inputs(links),
+            files=form.file_inputs(),
+        )
+    except StaleVersion as exc:
+        # Keep everything the user typed; the new version lets them resubmit once they have
+        # read what the other report said. Files must be chosen again (browsers cannot refill them).
+        data = request.POST.copy()
+        data["version"] = str(exc.current.version)
+        return _render_implementation(
+            request,
+            exc.current,
+            form=ReportForm(data),
+            links=LinkFormSet(data, prefix="links"),
+            stale=exc,
+            status=409,
+        )
+    except ValidationError as exc:
+        _add_service_errors(form, links, exc)
+        return _render_implementation(request, implementation, form=form, links=links, status=400)
+    messages.success(request, "Your update was saved. The secretariat will review it.")
+    return redirect("commitments:implementation-detail", pk=implementation.pk)
+
+
+def _add_service_errors(form: ReportForm, links: LinkFormSet, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        if field == "links":
+            links._non_form_errors = links.error_class(errors)  # shown above the link rows
+        else:
+            form.add_error(field if field in form.fields else None, errors)
+
+
+@require_POST
+def update_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_review(request.user):
+        raise PermissionDenied("Only the secretariat reviews updates.")
+    update = get_object_or_404(StatusUpdate.objects.select_related("implementation"), pk=pk)
+    form = ReviewForm(request.POST)
+    back = _safe_next(request, fallback=reverse("commitments:review-queue"))
+    if not form.is_valid():
+        messages.error(request, "Choose to accept or to return the update.")
+        return redirect(back)
+    try:
+        services.review_update(
+            update=update, by=request.user, decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    country = update.implementation.country
+    verb = "accepted" if form.cleaned_data["decision"] == ReviewState.ACCEPTED else "returned to the country"
+    messages.success(request, f"Update from {country} on {update.implementation.commitment} {verb}.")
+    return redirect(back)
+
+
+def _safe_next(request: HttpRequest, *, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not can_review(request.user):
+        raise PermissionDenied("The review queue is the secretariat's.")
+    filterset = ReviewQueueFilter(request.GET, queryset=StatusUpdate.objects.none())
+    try:
+        updates = list(selectors.review_queue(filters=request.GET))
+        status_code = 200
+    except InvalidFilters:
+        updates, status_code = [], 400
+    return render(
+        request,
+        "commitments/review_queue.html",
+        {"updates": updates, "filter_form": filterset.form, "review_form": ReviewForm()},
+        status=status_code,
+    )
+
+
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    try:
+        evidence = selectors.evidence_get(pk=pk)
+    except Evidence.DoesNotExist:
+        raise Http404("No such evidence.") from None
+    if evidence.kind != EvidenceKind.FILE or not can_view_evidence(request.user, evidence):
+        raise Http404("No such evidence.")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from audit.admin_mixins import AuditedAdminMixin
 from declarations.models import Commitment, Declaration, MemberCountry, Signatory
 
 
 @admin.register(MemberCountry)
-class MemberCountryAdmin(admin.ModelAdmin[MemberCountry]):
+class MemberCountryAdmin(AuditedAdminMixin, admin.ModelAdmin[MemberCountry]):
     list_display = ("iso3", "name_en", "name_es")
     search_fields = ("iso3", "name_en", "name_es")
 
@@ -22,7 +23,7 @@ class CommitmentInline(admin.StackedInline[Commitment, Declaration]):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin[Declaration]):
+class DeclarationAdmin(AuditedAdminMixin, admin.ModelAdmin[Declaration]):
     list_display = ("title", "kind", "adopted_on", "place", "language")
     list_filter = ("kind", "language")
     search_fields = ("title",)
@@ -31,7 +32,7 @@ class DeclarationAdmin(admin.ModelAdmin[Declaration]):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin[Commitment]):
+class CommitmentAdmin(AuditedAdminMixin, admin.ModelAdmin[Commitment]):
     list_display = ("declaration", "number", "label")
     list_filter = ("declaration",)
     list_select_related = ("declaration",)

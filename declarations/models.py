@@ -40,7 +40,7 @@ class Declaration(models.Model):
     kind = models.CharField(max_length=32, choices=DeclarationKind.choices, default=DeclarationKind.DECLARATION)
     # Null when the text does not say: the app never invents a date or a place.
     adopted_on = models.DateField(null=True, blank=True)
-    place = models.CharField(max_length=120, null=True, blank=True)
+    place = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001 -- "not stated" ≠ ""
     language = models.CharField(max_length=2, choices=Language.choices)
     source_text = models.TextField()
     source_sha256 = models.CharField(max_length=64)
@@ -94,9 +94,9 @@ class Commitment(models.Model):
             models.CheckConstraint(condition=models.Q(number__gte=1), name="commitment_number_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.declaration} #{self.number}"
+
     @property
     def anchor(self) -> str:
         return f"commitment-{self.number}"
-
-    def __str__(self) -> str:
-        return f"{self.declaration} #{self.number}"

@@ -21,9 +21,7 @@ def country_names_for_parser() -> tuple[CountryName, ...]:
         return MEMBER_COUNTRIES
     if not rows:
         return MEMBER_COUNTRIES
-    return tuple(
-        CountryName(iso3=c.iso3, name_en=c.name_en, name_es=c.name_es, aliases=tuple(c.aliases)) for c in rows
-    )
+    return tuple(CountryName(iso3=c.iso3, name_en=c.name_en, name_es=c.name_es, aliases=tuple(c.aliases)) for c in rows)
 
 
 def _count_per_declaration(model: type[Model]) -> Coalesce:

@@ -9,6 +9,8 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.models import User
+from audit.services import audit_record
 from commitments.models import Implementation
 from declarations.models import Commitment, Declaration, MemberCountry, Signatory
 from declarations.parser import ParsedDeclaration
@@ -30,7 +32,9 @@ def source_sha256(source_text: str) -> str:
 
 
 @transaction.atomic
-def declaration_load(*, parsed: ParsedDeclaration, source_text: str, source_name: str = "") -> LoadOutcome:
+def declaration_load(
+    *, parsed: ParsedDeclaration, source_text: str, source_name: str = "", by: User | None = None
+) -> LoadOutcome:
     """Create a declaration from parsed text, or bring an existing one in line with a corrected text.
 
     The same text loaded twice changes nothing. A corrected text (recognised by its title and
@@ -43,9 +47,7 @@ def declaration_load(*, parsed: ParsedDeclaration, source_text: str, source_name
 
     existing = (
         Declaration.objects.select_for_update().filter(source_sha256=digest).first()
-        or Declaration.objects.select_for_update()
-        .filter(title__iexact=parsed.title, language=parsed.language)
-        .first()
+        or Declaration.objects.select_for_update().filter(title__iexact=parsed.title, language=parsed.language).first()
     )
     if existing is not None and existing.source_sha256 == digest:
         return LoadOutcome(declaration=existing, action="unchanged")
@@ -73,6 +75,12 @@ def declaration_load(*, parsed: ParsedDeclaration, source_text: str, source_name
     changes = _sync_commitments(declaration, parsed)
     changes += _sync_signatories(declaration, countries)
     _create_missing_implementations(declaration)
+    audit_record(
+        actor=by,
+        action=f"declaration.{action[:-1]}",
+        target=declaration,
+        changes={"source": source_name, "sha256": digest, "changes": changes},
+    )
     return LoadOutcome(declaration=declaration, action=action, changes=changes)
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
+    from commitments.models import Evidence, Implementation
     from declarations.models import MemberCountry
 
     AnyUser = User | AnonymousUser
@@ -33,4 +34,35 @@ def can_view_country(user: AnyUser, country: MemberCountry) -> bool:
 
 
 def can_manage_declarations(user: AnyUser) -> bool:
+    return is_secretariat(user)
+
+
+def can_view_implementation(user: AnyUser, implementation: Implementation) -> bool:
+    return can_view_country(user, implementation.country)
+
+
+def can_report_for_country(user: AnyUser, country: MemberCountry) -> bool:
+    """Only an official of a country speaks for that country."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_official
+        and user.country_id is not None
+        and user.country_id == country.pk
+    )
+
+
+def can_report_for(user: AnyUser, implementation: Implementation) -> bool:
+    return can_report_for_country(user, implementation.country)
+
+
+def can_review(user: AnyUser) -> bool:
+    return is_secretariat(user)
+
+
+def can_view_evidence(user: AnyUser, evidence: Evidence) -> bool:
+    return can_view_implementation(user, evidence.update.implementation)
+
+
+def can_view_audit(user: AnyUser) -> bool:
     return is_secretariat(user)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "accounts",
     "declarations",
     "commitments",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -139,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "declarations:declaration-list"
+LOGIN_REDIRECT_URL = "commitments:workspace"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
@@ -175,6 +176,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 CSRF_COOKIE_HTTPONLY = True
+
+# Evidence uploads: larger files are refused with a message naming the limit.
+RCM_MAX_UPLOAD_BYTES = env_int("RCM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Uploads above this size stream to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Reading other countries' data is allowed by default: RCM works on shared information.
 RCM_OFFICIALS_SEE_ALL_COUNTRIES = env_bool("RCM_OFFICIALS_SEE_ALL_COUNTRIES", default=True)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("declarations/", include("declarations.urls")),
     path("", include("commitments.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -97,10 +97,32 @@ def global_compact(rcm_data: None) -> Declaration:
 
 
 @pytest.fixture
-def tmp_text(tmp_path: Path) -> Iterator[Callable[[str, str], Path]]:
+def tmp_text(tmp_path: Path) -> Callable[[str, str], Path]:
     def _write(name: str, content: str) -> Path:
         path = tmp_path / name
         path.write_text(content, encoding="utf-8")
         return path
 
-    yield _write
+    return _write
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Every test stores evidence in its own folder, so a test can count the files it left."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def mex_implementation(darien: Declaration) -> Any:
+    from commitments.models import Implementation
+
+    return Implementation.objects.select_related("country", "commitment").get(
+        commitment__declaration=darien, commitment__number=1, country__iso3="MEX"
+    )
+
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)

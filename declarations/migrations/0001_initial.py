@@ -6,90 +6,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Declaration',
+            name="Declaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('kind', models.CharField(choices=[('declaration', 'Declaration'), ('special_declaration', 'Special declaration'), ('extraordinary_declaration', 'Extraordinary declaration'), ('joint_statement', 'Joint statement'), ('other', 'Other')], default='declaration', max_length=32)),
-                ('adopted_on', models.DateField(blank=True, null=True)),
-                ('place', models.CharField(blank=True, max_length=120, null=True)),
-                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Español')], max_length=2)),
-                ('source_text', models.TextField()),
-                ('source_sha256', models.CharField(max_length=64)),
-                ('source_name', models.CharField(blank=True, help_text='File the text was loaded from.', max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("declaration", "Declaration"),
+                            ("special_declaration", "Special declaration"),
+                            ("extraordinary_declaration", "Extraordinary declaration"),
+                            ("joint_statement", "Joint statement"),
+                            ("other", "Other"),
+                        ],
+                        default="declaration",
+                        max_length=32,
+                    ),
+                ),
+                ("adopted_on", models.DateField(blank=True, null=True)),
+                ("place", models.CharField(blank=True, max_length=120, null=True)),
+                ("language", models.CharField(choices=[("en", "English"), ("es", "Español")], max_length=2)),
+                ("source_text", models.TextField()),
+                ("source_sha256", models.CharField(max_length=64)),
+                (
+                    "source_name",
+                    models.CharField(blank=True, help_text="File the text was loaded from.", max_length=255),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': [models.OrderBy(models.F('adopted_on'), descending=True, nulls_last=True), 'title'],
+                "ordering": [models.OrderBy(models.F("adopted_on"), descending=True, nulls_last=True), "title"],
             },
         ),
         migrations.CreateModel(
-            name='MemberCountry',
+            name="MemberCountry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('iso3', models.CharField(max_length=3, unique=True, verbose_name='ISO 3166 alpha-3')),
-                ('iso2', models.CharField(max_length=2, unique=True, verbose_name='ISO 3166 alpha-2')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
-                ('name_es', models.CharField(max_length=100, verbose_name='name (Spanish)')),
-                ('aliases', models.JSONField(blank=True, default=list)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("iso3", models.CharField(max_length=3, unique=True, verbose_name="ISO 3166 alpha-3")),
+                ("iso2", models.CharField(max_length=2, unique=True, verbose_name="ISO 3166 alpha-2")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
+                ("name_es", models.CharField(max_length=100, verbose_name="name (Spanish)")),
+                ("aliases", models.JSONField(blank=True, default=list)),
             ],
             options={
-                'verbose_name_plural': 'member countries',
-                'ordering': ['name_en'],
+                "verbose_name_plural": "member countries",
+                "ordering": ["name_en"],
             },
         ),
         migrations.CreateModel(
-            name='Signatory',
+            name="Signatory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(help_text='Order in which the text names the country, from 1.')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='declarations.membercountry')),
-                ('declaration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatory_links', to='declarations.declaration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(help_text="Order in which the text names the country, from 1."),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="declarations.membercountry"
+                    ),
+                ),
+                (
+                    "declaration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatory_links",
+                        to="declarations.declaration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['declaration', 'position'],
+                "ordering": ["declaration", "position"],
             },
         ),
         migrations.AddField(
-            model_name='declaration',
-            name='signatories',
-            field=models.ManyToManyField(related_name='declarations', through='declarations.Signatory', to='declarations.membercountry'),
+            model_name="declaration",
+            name="signatories",
+            field=models.ManyToManyField(
+                related_name="declarations", through="declarations.Signatory", to="declarations.membercountry"
+            ),
         ),
         migrations.CreateModel(
-            name='Commitment',
+            name="Commitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(help_text='Order in the text, from 1.')),
-                ('text', models.TextField()),
-                ('label', models.CharField(blank=True, max_length=120)),
-                ('source_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('source_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('declaration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commitments', to='declarations.declaration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(help_text="Order in the text, from 1.")),
+                ("text", models.TextField()),
+                ("label", models.CharField(blank=True, max_length=120)),
+                ("source_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("source_end", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "declaration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="commitments",
+                        to="declarations.declaration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['declaration', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('declaration', 'number'), name='commitment_unique_number'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='commitment_number_positive')],
+                "ordering": ["declaration", "number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("declaration", "number"), name="commitment_unique_number"),
+                    models.CheckConstraint(condition=models.Q(("number__gte", 1)), name="commitment_number_positive"),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='signatory',
-            constraint=models.UniqueConstraint(fields=('declaration', 'country'), name='signatory_unique_country'),
+            model_name="signatory",
+            constraint=models.UniqueConstraint(fields=("declaration", "country"), name="signatory_unique_country"),
         ),
         migrations.AddConstraint(
-            model_name='signatory',
-            constraint=models.UniqueConstraint(fields=('declaration', 'position'), name='signatory_unique_position'),
+            model_name="signatory",
+            constraint=models.UniqueConstraint(fields=("declaration", "position"), name="signatory_unique_position"),
         ),
         migrations.AddConstraint(
-            model_name='declaration',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('title'), models.F('language'), name='declaration_unique_title_language'),
+            model_name="declaration",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("title"),
+                models.F("language"),
+                name="declaration_unique_title_language",
+            ),
         ),
     ]

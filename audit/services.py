@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from accounts.models import User
+from audit.models import AuditEntry
+
+
+def audit_record(
+    *, actor: User | None, action: str, target: models.Model, changes: dict[str, Any] | None = None
+) -> AuditEntry:
+    """Append one entry; call it inside the transaction of the change it records."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_repr=str(target)[:300],
+        changes=changes or {},
+    )
