@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import django_filters
+from django import forms
 from django.db.models import Model, Q, QuerySet
 
 from commitments.models import Implementation, ReportingRound, Status, StatusUpdate
@@ -31,7 +32,9 @@ class ImplementationFilter(django_filters.FilterSet):
     declaration = django_filters.ModelChoiceFilter(
         field_name="commitment__declaration", queryset=Declaration.objects.all(), label="Declaration"
     )
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status")
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label="Status", widget=forms.CheckboxSelectMultiple
+    )
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="last_reported_at", lookup_expr="gte", label="Reported since (ISO 8601)"
     )
@@ -91,4 +94,4 @@ def apply_filters(
     filterset = filterset_class(data, queryset=queryset)
     if not filterset.is_valid():
         raise InvalidFilters({name: list(messages) for name, messages in filterset.errors.items()})
-    return filterset.qs
+    return cast("QuerySet[_M]", filterset.qs)

@@ -43,7 +43,7 @@ class ReportForm(forms.Form):
         help_text="Measures taken, results, and next steps. For “not applicable”, the reason.",
         required=False,  # the service says why it is needed, with the status in mind
     )
-    files = MultipleFileField(
+    evidence_files = MultipleFileField(
         required=False,
         label="Evidence files",
         help_text="PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG, CSV or TXT; several at once if needed.",
@@ -53,7 +53,7 @@ class ReportForm(forms.Form):
     def file_inputs(self) -> list[FileInput]:
         return [
             FileInput(stream=upload, name=upload.name or "file", size=upload.size or 0)
-            for upload in self.cleaned_data["files"]
+            for upload in self.cleaned_data["evidence_files"]
         ]
 
 

@@ -34,7 +34,7 @@ def implementation_get(*, pk: int) -> Implementation:
     return Implementation.objects.select_related("commitment__declaration", "country").get(pk=pk)
 
 
-def _with_evidence() -> Prefetch[Evidence]:
+def _with_evidence() -> Prefetch[str, QuerySet[Evidence], str]:
     return Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,11 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commitments import selectors, services
 from commitments.filters import ImplementationFilter, InvalidFilters, ReviewQueueFilter
-from commitments.forms import LinkFormSet, ReportForm, ReviewForm, link_inputs
+from commitments.forms import LinkForm, LinkFormSet, ReportForm, ReviewForm, link_inputs
 from commitments.models import Evidence, EvidenceKind, Implementation, ReviewState, StatusUpdate
 from commitments.services import StaleVersion
 from declarations import selectors as declaration_selectors
 from declarations.models import MemberCountry
+from rcm_tracker.http import AuthenticatedHttpRequest
 from rcm_tracker.permissions import (
     can_report_for,
     can_report_for_country,
@@ -88,13 +90,13 @@ def _render_implementation(
     implementation: Implementation,
     *,
     form: ReportForm | None = None,
-    links: LinkFormSet | None = None,
+    links: BaseFormSet[LinkForm] | None = None,
     stale: StaleVersion | None = None,
     status: int = 200,
 ) -> HttpResponse:
     may_report = can_report_for(request.user, implementation)
     if may_report and form is None:
-        initial = {"version": implementation.version}
+        initial: dict[str, object] = {"version": implementation.version}
         if implementation.is_reported:
             initial.update(status=implementation.status, progress=implementation.progress)
         form = ReportForm(initial=initial)
@@ -125,7 +127,7 @@ def implementation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def implementation_report(request: HttpRequest, pk: int) -> HttpResponse:
+def implementation_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     implementation = _visible_implementation_or_404(request, pk)
     if not can_report_for(request.user, implementation):
         raise PermissionDenied("Only an official of this country may report on it.")
@@ -164,16 +166,18 @@ def implementation_report(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("commitments:implementation-detail", pk=implementation.pk)
 
 
-def _add_service_errors(form: ReportForm, links: LinkFormSet, exc: ValidationError) -> None:
+def _add_service_errors(form: ReportForm, links: BaseFormSet[LinkForm], exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         if field == "links":
-            links._non_form_errors = links.error_class(errors)  # shown above the link rows
+            links._non_form_errors = links.error_class(errors)  # type: ignore[attr-defined]  # shown above the rows
+        elif field == "files":
+            form.add_error("evidence_files", errors)
         else:
             form.add_error(field if field in form.fields else None, errors)
 
 
 @require_POST
-def update_review(request: HttpRequest, pk: int) -> HttpResponse:
+def update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not can_review(request.user):
         raise PermissionDenied("Only the secretariat reviews updates.")
     update = get_object_or_404(StatusUpdate.objects.select_related("implementation"), pk=pk)

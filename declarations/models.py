@@ -45,7 +45,9 @@ class Declaration(models.Model):
     source_text = models.TextField()
     source_sha256 = models.CharField(max_length=64)
     source_name = models.CharField(max_length=255, blank=True, help_text="File the text was loaded from.")
-    signatories = models.ManyToManyField(MemberCountry, through="Signatory", related_name="declarations")
+    signatories = models.ManyToManyField["MemberCountry", "Signatory"](
+        MemberCountry, through="Signatory", related_name="declarations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

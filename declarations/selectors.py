@@ -43,7 +43,7 @@ def declaration_list() -> QuerySet[Declaration]:
     )
 
 
-def _signatories_in_text_order() -> Prefetch[Signatory]:
+def _signatories_in_text_order() -> Prefetch[str, QuerySet[Signatory], str]:
     return Prefetch(
         "signatory_links",
         queryset=Signatory.objects.select_related("country").order_by("position"),

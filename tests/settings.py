@@ -39,3 +39,5 @@ from rcm_tracker.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+WHITENOISE_AUTOREFRESH = True  # serve from the finders: the suite never runs collectstatic
+WHITENOISE_USE_FINDERS = True

@@ -24,6 +24,7 @@ def password(monkeypatch):
 def test_creates_an_official_of_a_country(rcm_data, password):
     assert "Created official 'maria'" in add_user("maria", "--role", "official", "--country", "mex")
     user = User.objects.get(username="maria")
+    assert user.country is not None
     assert user.is_official and user.country.iso3 == "MEX"
     assert user.check_password("a-long-enough-passphrase")
 

@@ -179,7 +179,7 @@ def test_a_valid_form_saves_and_redirects_with_a_message(login_as, mex_implement
     client = login_as("official_mex")
     url = reverse("commitments:implementation-report", args=[mex_implementation.pk])
     pdf = SimpleUploadedFile("informe.pdf", PDF_BYTES, content_type="application/pdf")
-    response = client.post(url, {**form_data(), "files": [pdf]}, follow=True)
+    response = client.post(url, {**form_data(), "evidence_files": [pdf]}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("commitments:implementation-detail", args=[mex_implementation.pk])
     assert "Your update was saved" in response.content.decode()
     update = StatusUpdate.objects.get()
@@ -228,7 +228,7 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(
     before = snapshot()
     response = login_as("official_mex").post(
         reverse("commitments:implementation-report", args=[mex_implementation.pk]),
-        {**form_data(), "files": [SimpleUploadedFile(name, content)]},
+        {**form_data(), "evidence_files": [SimpleUploadedFile(name, content)]},
     )
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -318,13 +318,15 @@ def test_reporting_pages_cost_a_constant_number_of_queries(
         )
     detail = reverse("commitments:implementation-detail", args=[mex_implementation.pk])
     official = login_as("official_mex")
-    with django_assert_num_queries(6):
+    # session, user with country, implementation, updates with reviews, evidence
+    with django_assert_num_queries(5):
         official.get(detail)
     secretariat = Client()
     secretariat.force_login(_secretariat())
+    # session, user, updates, evidence, and the filter's countries and declarations
     with django_assert_num_queries(6):
         secretariat.get(reverse("commitments:review-queue"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         secretariat.get(detail)
 
 

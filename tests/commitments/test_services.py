@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def report(implementation, by, **overrides):
-    values = {"status": "in_progress", "progress": 30, "summary": "Drafted the national plan."}
+    values: dict[str, Any] = {"status": "in_progress", "progress": 30, "summary": "Drafted the national plan."}
     values.update(overrides)
     return report_update(implementation=implementation, by=by, **values)
 
@@ -104,7 +105,7 @@ def test_files_are_stored_under_a_generated_name_with_their_facts(mex_implementa
         files=[FileInput(stream=io.BytesIO(PDF_BYTES), name="../../etc/Informe final.pdf", size=len(PDF_BYTES))],
         links=[LinkInput(url="https://www.gob.mx/inm", title="INM")],
     )
-    link, file = update.evidence.order_by("kind")
+    file, link = update.evidence.order_by("kind")
     assert (file.kind, link.kind) == ("file", "link")
     assert file.original_name == "Informe final.pdf"
     assert file.content_type == "application/pdf"

@@ -16,6 +16,8 @@ def test_official_browses_declarations_commitments_and_their_country(page, offic
     screenshot(page, "login")
 
     sign_in(page, official_mex.username, PASSWORD)
+    page.get_by_role("heading", name="Mexico").wait_for()  # an official starts in their workspace
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Declarations").click()
     page.get_by_role("heading", name="Declarations").wait_for()
     assert page.get_by_role("link", name="Darien Declaration").is_visible()
     screenshot(page, "declaration-list")
