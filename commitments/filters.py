@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TypeVar, cast
 
 import django_filters
 from django import forms
 from django.db.models import Model, Q, QuerySet
 
+from commitments.history import annotate_state, end_of_day, has_state
 from commitments.models import Implementation, ReportingRound, Status, StatusUpdate
 from declarations.models import Declaration, MemberCountry
 
@@ -22,23 +24,54 @@ class InvalidFilters(Exception):
         super().__init__("; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items()))
 
 
+class CountryCodeField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """An ISO3 code in any case ("mex", "MEX"); an unknown code is an error, not an empty list."""
+
+    def to_python(self, value: object) -> object:
+        return super().to_python(value.strip().upper() if isinstance(value, str) else value)
+
+
+class CountryFilter(django_filters.ModelChoiceFilter):
+    field_class = CountryCodeField
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Whatever the client orders by, the primary key breaks ties, so pages never overlap."""
+
+    def filter(self, qs: QuerySet[Implementation], value: list[str] | None) -> QuerySet[Implementation]:
+        ordered = super().filter(qs, value)
+        return ordered.order_by(*ordered.query.order_by, "pk") if value else ordered
+
+
 class ImplementationFilter(django_filters.FilterSet):
-    country = django_filters.ModelChoiceFilter(
-        queryset=MemberCountry.objects.all(),
-        to_field_name="iso3",
-        label="Country (ISO3)",
-        method="filter_country",
+    # Declared first: the filters below then read the state as of that day.
+    as_of = django_filters.DateFilter(
+        method="filter_as_of", label="State at the end of this day (YYYY-MM-DD), computed from the history"
+    )
+    country = CountryFilter(
+        queryset=MemberCountry.objects.all(), to_field_name="iso3", label="Country (ISO3)", method="filter_country"
     )
     declaration = django_filters.ModelChoiceFilter(
         field_name="commitment__declaration", queryset=Declaration.objects.all(), label="Declaration"
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, label="Status", widget=forms.CheckboxSelectMultiple
+        choices=Status.choices, label="Status", widget=forms.CheckboxSelectMultiple, method="filter_status"
     )
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="last_reported_at", lookup_expr="gte", label="Reported since (ISO 8601)"
     )
     search = django_filters.CharFilter(method="filter_search", label="Search commitment text")
+    ordering = StableOrderingFilter(
+        fields=(
+            ("commitment__declaration_id", "declaration"),
+            ("commitment__number", "number"),
+            ("country__iso3", "country"),
+            ("status", "status"),
+            ("progress", "progress"),
+            ("last_reported_at", "last_reported_at"),
+        ),
+        label="Order by (prefix with - for descending)",
+    )
     not_reported_in_round = django_filters.BooleanFilter(
         method="filter_not_reported_in_round",
         label="Not yet reported in the current round",
@@ -47,7 +80,19 @@ class ImplementationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Implementation
-        fields = ["country", "declaration", "status", "updated_since", "search", "not_reported_in_round"]
+        fields = ["as_of", "country", "declaration", "status", "updated_since", "search", "not_reported_in_round"]
+
+    def filter_as_of(
+        self, queryset: QuerySet[Implementation], name: str, value: datetime.date | None
+    ) -> QuerySet[Implementation]:
+        return annotate_state(queryset, before=end_of_day(value)) if value else queryset
+
+    def filter_status(
+        self, queryset: QuerySet[Implementation], name: str, value: list[str]
+    ) -> QuerySet[Implementation]:
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{'state_status' if has_state(queryset) else 'status'}__in": value})
 
     def filter_not_reported_in_round(
         self, queryset: QuerySet[Implementation], name: str, value: bool | None
@@ -73,7 +118,7 @@ class ImplementationFilter(django_filters.FilterSet):
 
 
 class ReviewQueueFilter(django_filters.FilterSet):
-    country = django_filters.ModelChoiceFilter(
+    country = CountryFilter(
         field_name="implementation__country",
         queryset=MemberCountry.objects.all(),
         to_field_name="iso3",

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
+from accounts.models import User
 from commitments.filters import ImplementationFilter, ReviewQueueFilter, apply_filters
-from commitments.models import Evidence, Implementation, ReportingRound, ReviewState, StatusUpdate
-from declarations.models import MemberCountry
+from commitments.history import annotate_state, end_of_day
+from commitments.models import Evidence, Implementation, ReportingRound, ReviewState, Status, StatusUpdate
+from declarations.models import Declaration, MemberCountry
+from rcm_tracker.permissions import can_view_all_countries
 
 
 def current_round() -> ReportingRound | None:
@@ -48,6 +53,16 @@ def implementation_history(*, implementation: Implementation) -> QuerySet[Status
     )
 
 
+def update_get(*, pk: int) -> StatusUpdate:
+    return (
+        StatusUpdate.objects.select_related(
+            "implementation__country", "reported_by", "review__reviewed_by", "reporting_round"
+        )
+        .prefetch_related(_with_evidence())
+        .get(pk=pk)
+    )
+
+
 def review_queue(*, filters: Mapping[str, Any]) -> QuerySet[StatusUpdate]:
     """Updates awaiting review across countries, oldest first: the first in is the first answered."""
     queryset = (
@@ -61,3 +76,60 @@ def review_queue(*, filters: Mapping[str, Any]) -> QuerySet[StatusUpdate]:
 
 def evidence_get(*, pk: int) -> Evidence:
     return Evidence.objects.select_related("update__implementation").get(pk=pk)
+
+
+def _visible_to(queryset: QuerySet[Implementation], user: User) -> QuerySet[Implementation]:
+    return queryset if can_view_all_countries(user) else queryset.filter(country_id=user.country_id)
+
+
+def implementation_list(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Implementation]:
+    """Implementations the user may see, filtered; stable default order for paging and exports."""
+    queryset = Implementation.objects.select_related("commitment__declaration", "country").order_by(
+        "commitment__declaration_id", "commitment__number", "country__iso3", "pk"
+    )
+    return apply_filters(ImplementationFilter, filters, _visible_to(queryset, user))
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    country: MemberCountry
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def implementation_summary(
+    *,
+    user: User,
+    declaration: Declaration | None = None,
+    reporting_round: ReportingRound | None = None,
+    as_of: datetime.date | None = None,
+    accepted_only: bool = False,
+) -> list[SummaryRow]:
+    """Counts of implementations per country × status: one grouped query, zeros filled in.
+
+    Without a round, a date or `accepted_only`, the current-state columns answer directly;
+    otherwise the state is taken from the latest matching update of each implementation.
+    """
+    queryset = _visible_to(Implementation.objects.all(), user)
+    if declaration is not None:
+        queryset = queryset.filter(commitment__declaration=declaration)
+    elif reporting_round is not None and reporting_round.pk and reporting_round.declarations.exists():
+        queryset = queryset.filter(commitment__declaration__in=reporting_round.declarations.all())
+    status_field = "status"
+    if reporting_round is not None or as_of is not None or accepted_only:
+        queryset = annotate_state(
+            queryset,
+            before=end_of_day(as_of) if as_of else None,
+            reporting_round=reporting_round,
+            accepted_only=accepted_only,
+        )
+        status_field = "state_status"
+    grouped = queryset.order_by().values("country_id", status_field).annotate(n=Count("pk"))
+    counts: dict[int, dict[str, int]] = {}
+    for row in grouped:
+        counts.setdefault(row["country_id"], dict.fromkeys(Status.values, 0))[row[status_field]] = row["n"]
+    countries = MemberCountry.objects.filter(pk__in=counts).order_by("name_en")
+    return [SummaryRow(country=country, counts=counts[country.pk]) for country in countries]

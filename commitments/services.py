@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
@@ -131,71 +132,106 @@ def report_update(
     validate_links(links)
     inspected = inspect_files(files)
 
+    with _files_removed_on_failure() as stored, transaction.atomic():
+        locked = Implementation.objects.select_for_update().get(pk=implementation.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleVersion(current=locked)
+        now = timezone.now()
+        update = StatusUpdate.objects.create(
+            implementation=locked,
+            sequence=locked.version + 1,
+            status=status,
+            progress=progress,
+            summary=summary.strip(),
+            reported_by=by,
+            reported_at=now,
+            reporting_round=current_round(),
+        )
+        _store_evidence(update, links, list(zip(files, inspected, strict=True)), stored)
+        previous = {"status": locked.status, "progress": locked.progress, "version": locked.version}
+        Implementation.objects.filter(pk=locked.pk).update(
+            status=status,
+            progress=progress,
+            last_reported_at=now,
+            version=update.sequence,
+            latest_update=update,
+            review_state=ReviewState.PENDING,
+        )
+        audit_record(
+            actor=by,
+            action="report",
+            target=locked,
+            changes={
+                "before": previous,
+                "after": {"status": status, "progress": progress, "version": update.sequence},
+                "update": update.pk,
+                "evidence": len(links) + len(files),
+            },
+        )
+    implementation.refresh_from_db()
+    return update
+
+
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[str]]:
+    """Storage is not transactional: files written for a transaction that fails are deleted again."""
     stored: list[str] = []
     try:
-        with transaction.atomic():
-            locked = Implementation.objects.select_for_update().get(pk=implementation.pk)
-            if expected_version is not None and locked.version != expected_version:
-                raise StaleVersion(current=locked)
-            now = timezone.now()
-            update = StatusUpdate.objects.create(
-                implementation=locked,
-                sequence=locked.version + 1,
-                status=status,
-                progress=progress,
-                summary=summary.strip(),
-                reported_by=by,
-                reported_at=now,
-                reporting_round=current_round(),
-            )
-            for link in links:
-                Evidence.objects.create(
-                    update=update,
-                    kind=EvidenceKind.LINK,
-                    url=link.url,
-                    title=link.title.strip()[:200] or link.url[:200],
-                )
-            for item, facts in zip(files, inspected, strict=True):
-                name = default_storage.save(
-                    f"evidence/{now:%Y/%m}/{uuid.uuid4().hex}{facts.extension}", item.stream, max_length=200
-                )
-                stored.append(name)
-                Evidence.objects.create(
-                    update=update,
-                    kind=EvidenceKind.FILE,
-                    file=name,
-                    title=item.title.strip()[:200] or facts.original_name,
-                    original_name=facts.original_name,
-                    size=facts.size,
-                    sha256=facts.sha256,
-                    content_type=facts.content_type,
-                )
-            previous = {"status": locked.status, "progress": locked.progress, "version": locked.version}
-            Implementation.objects.filter(pk=locked.pk).update(
-                status=status,
-                progress=progress,
-                last_reported_at=now,
-                version=update.sequence,
-                latest_update=update,
-                review_state=ReviewState.PENDING,
-            )
-            audit_record(
-                actor=by,
-                action="report",
-                target=locked,
-                changes={
-                    "before": previous,
-                    "after": {"status": status, "progress": progress, "version": update.sequence},
-                    "update": update.pk,
-                    "evidence": len(links) + len(files),
-                },
-            )
+        yield stored
     except BaseException:
         for name in stored:
             default_storage.delete(name)
         raise
-    implementation.refresh_from_db()
-    return update
+
+
+def _store_evidence(
+    update: StatusUpdate,
+    links: Sequence[LinkInput],
+    files: Sequence[tuple[FileInput, InspectedFile]],
+    stored: list[str],
+) -> list[Evidence]:
+    """Write evidence rows and files; `stored` collects file names for clean-up on failure."""
+    created = [
+        Evidence.objects.create(
+            update=update, kind=EvidenceKind.LINK, url=link.url, title=link.title.strip()[:200] or link.url[:200]
+        )
+        for link in links
+    ]
+    for item, facts in files:
+        # The stored name is ours alone: no part of the user's file name reaches the file system.
+        name = default_storage.save(
+            f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{facts.extension}", item.stream, max_length=200
+        )
+        stored.append(name)
+        created.append(
+            Evidence.objects.create(
+                update=update,
+                kind=EvidenceKind.FILE,
+                file=name,
+                title=item.title.strip()[:200] or facts.original_name,
+                original_name=facts.original_name,
+                size=facts.size,
+                sha256=facts.sha256,
+                content_type=facts.content_type,
+            )
+        )
+    return created
+
+
+def evidence_attach(
+    *, update: StatusUpdate, by: User, links: Sequence[LinkInput] = (), files: Sequence[FileInput] = ()
+) -> list[Evidence]:
+    """Add evidence to an update already reported (the update itself stays as it was)."""
+    if not can_report_for(by, update.implementation):
+        raise PermissionDenied("Only an official of this country may add evidence to its reports.")
+    if not links and not files:
+        raise ValidationError({"evidence": "Send a link (url) or a file."})
+    validate_links(links)
+    inspected = inspect_files(files)
+    with _files_removed_on_failure() as stored, transaction.atomic():
+        created = _store_evidence(update, links, list(zip(files, inspected, strict=True)), stored)
+        audit_record(actor=by, action="evidence.add", target=update, changes={"evidence": [e.pk for e in created]})
+    return created
 
 
 def review_update(*, update: StatusUpdate, by: User, decision: str, comment: str = "") -> Review:

@@ -11,9 +11,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from commitments import selectors, services
+from commitments.downloads import downloadable_evidence, evidence_file_response
 from commitments.filters import ImplementationFilter, InvalidFilters, ReviewQueueFilter
 from commitments.forms import LinkForm, LinkFormSet, ReportForm, ReviewForm, link_inputs
-from commitments.models import Evidence, EvidenceKind, Implementation, ReviewState, StatusUpdate
+from commitments.models import Implementation, ReviewState, StatusUpdate
 from commitments.services import StaleVersion
 from declarations import selectors as declaration_selectors
 from declarations.models import MemberCountry
@@ -23,7 +24,6 @@ from rcm_tracker.permissions import (
     can_report_for_country,
     can_review,
     can_view_country,
-    can_view_evidence,
     can_view_implementation,
 )
 
@@ -226,20 +226,4 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    try:
-        evidence = selectors.evidence_get(pk=pk)
-    except Evidence.DoesNotExist:
-        raise Http404("No such evidence.") from None
-    if evidence.kind != EvidenceKind.FILE or not can_view_evidence(request.user, evidence):
-        raise Http404("No such evidence.")
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file_response(downloadable_evidence(user=request.user, pk=pk))

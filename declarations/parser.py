@@ -165,6 +165,7 @@ _NOISE_RE = re.compile(
 class _Cleaned:
     """The cleaned text, and for each of its characters the offset it came from."""
 
+    original: str
     text: str
     origin: list[int]  # origin[i] = offset in the original of text[i]; one extra entry for the end
 
@@ -195,7 +196,7 @@ def _clean(original: str) -> _Cleaned:
     pieces.append(original[last:])
     origin.extend(range(last, len(original)))
     origin.append(len(original))
-    return _Cleaned("".join(pieces), origin)
+    return _Cleaned(original, "".join(pieces), origin)
 
 
 def _fold(text: str) -> str:
@@ -345,7 +346,7 @@ def _is_heading(text: str) -> bool:
     return (
         _is_all_caps(text, threshold=0.85, minimum=6)
         and len(text.split()) <= 15
-        and not text.rstrip("\"”’»").endswith((",", ";", "."))
+        and not text.rstrip('"”’»').endswith((",", ";", "."))
     )
 
 
@@ -405,10 +406,12 @@ def _estimate_wrap_width(lines: list[_Line]) -> int | None:
 
 def _continues_paragraph(doc: _Document, previous: _Line, line: _Line, base_indent: int) -> bool:
     """Does ``line`` (right after ``previous``, no blank line between) continue its paragraph?"""
-    if doc.is_closing(line) or _is_heading(line.text) or _is_signature(line):
+    if doc.is_closing(line) or _is_signature(line) or (_is_heading(line.text) and line.text.endswith(":")):
         return False
     if not _ends_sentence(previous.text):
-        return True  # the sentence is unfinished
+        return True  # the sentence is unfinished (even if the wrapped line is all acronyms)
+    if _is_heading(line.text):
+        return False
     if not line.text[0].isupper():
         return True
     if _OPENER_RE.match(line.text):
@@ -418,8 +421,24 @@ def _continues_paragraph(doc: _Document, previous: _Line, line: _Line, base_inde
     if doc.wrap_width is None:
         return False  # one line per paragraph: a finished sentence ends it
     # Hard-wrapped text: had the paragraph ended here, the next word would have fitted.
-    first_word = line.text.split(maxsplit=1)[0]
-    return previous.width + 1 + len(first_word) > doc.wrap_width
+    return previous.width + 1 + _first_word_length(doc, line) > doc.wrap_width
+
+
+_BREAKING_SPACES = frozenset(" \t\n\r\f\v")
+
+
+def _first_word_length(doc: _Document, line: _Line) -> int:
+    """Length of the line's first unbreakable chunk, read in the original text.
+
+    Words joined by a no-break space wrap as one: the cleaned text has lost that distinction.
+    """
+    original = doc.cleaned.original
+    start = doc.cleaned.origin[line.start]
+    end = doc.cleaned.origin[line.end - 1] + 1
+    length = 0
+    while start + length < end and original[start + length] not in _BREAKING_SPACES:
+        length += 1
+    return length
 
 
 # --------------------------------------------------------------------------------------------
@@ -644,12 +663,7 @@ def _paragraphs_after(doc: _Document, start: int) -> list[_Item]:
             items[-1].lines.append(line)
         elif _is_heading(line.text) and not items:
             pass  # the quoted or capitalised name of the declaration right after the colon
-        elif (
-            doc.is_closing(line)
-            or _is_heading(line.text)
-            or _OPENER_RE.match(line.text)
-            or _is_signature(line)
-        ):
+        elif doc.is_closing(line) or _is_heading(line.text) or _OPENER_RE.match(line.text) or _is_signature(line):
             break
         else:
             items.append(_Item(first=line, content=line.start))
@@ -684,10 +698,10 @@ def _commitments(doc: _Document, chosen: _List) -> tuple[ParsedCommitment, ...]:
 
 _MONTHS: dict[str, int] = {
     **{name: number for number, name in enumerate(
-        "january february march april may june july august september october november december".split(), 1
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
     )},
     **{name: number for number, name in enumerate(
-        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(), 1
+        ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"], 1
     )},
     "setiembre": 9,
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -755,7 +769,7 @@ _CLOSING_PREFIX_RE = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_CONNECTOR_RE = re.compile(
-    r"[\s,]{0,5}(?:\b(?:on|the|this|dated|el(?:\s+d[ií]a)?|a\s+los|los\s+d[ií]as|d[ií]as?|de\s+fecha|en\s+fecha)"
+    r"[\s,]{0,5}(?:\b(?:on|the|this|dated|el(?:\s+d[ií]a)?|a\s+los|los\s+d[ií]as|d[ií]as?|del|de\s+fecha|en\s+fecha)"
     r"\s{0,3})?[\s,]{0,5}$",
     re.IGNORECASE,
 )
@@ -764,6 +778,11 @@ _CITY_OF_RE = re.compile(r"(?:the\s+|la\s+)?(city\s+of|ciudad\s+de)\s+(.*)", re.
 _CIUDAD_DE_CITIES = frozenset({"guatemala", "panama", "mexico"})
 _NAME_CONNECTORS = frozenset({"de", "del", "la", "las", "los", "el", "of", "the", "y", "and"})
 _DATELINE_SUFFIX_RE = re.compile(r"[\s.,;)]*")
+
+
+def _first_folded_word(text: str) -> str:
+    words = _fold(text).split(maxsplit=1)
+    return words[0].strip(",") if words else ""
 
 
 def _is_capitalised_name(text: str, *, max_words: int) -> bool:
@@ -781,10 +800,12 @@ def _is_capitalised_name(text: str, *, max_words: int) -> bool:
 
 def _place_from_prefix(text: str) -> str | None:
     """The city at the start of "Tegucigalpa, Honduras, on " (what precedes a date)."""
-    text = _TRAILING_CONNECTOR_RE.sub("", _collapse(text))
+    text = _collapse(text)
+    for _ in range(3):  # ", el día", ", on the", "a los días": connectors come in small piles
+        text = _TRAILING_CONNECTOR_RE.sub("", text)
     if match := _CITY_OF_RE.fullmatch(text):
         rest = match[2]
-        if match[1].lower().startswith("ciudad") and _fold(rest.split(",")[0]) in _CIUDAD_DE_CITIES:
+        if match[1].lower().startswith("ciudad") and _first_folded_word(rest) in _CIUDAD_DE_CITIES:
             text = "Ciudad de " + rest
         else:
             text = rest
@@ -845,7 +866,7 @@ def _in_meeting_sentence(doc: _Document, mention: _DateMention, countries: _Coun
 
 _MEETING_PLACE_RE = re.compile(
     r"\b(?:met|meeting|gathered|convened|assembled|reunid[oa]s|reuni[oó]n|celebrad[oa]|congregad[oa]s)"
-    r"\s+(?:[a-z]+\s+){0,2}?(?:in|en)\s+(?P<place>[^.;:\n]{1,80})",
+    r"\s+(?:[a-z]+\s+){0,2}?(?:in|en)\s+(?P<place>(?:[^.;:\n]|\n(?![ \t]*\n)){1,80})",
     re.IGNORECASE,
 )
 
@@ -857,7 +878,7 @@ def _meeting_place_without_date(doc: _Document, before: int, countries: _Country
         phrase = match["place"]
         if city_of := _CITY_OF_RE.match(phrase):
             phrase = city_of[2]
-            if city_of[1].lower().startswith("ciudad") and _fold(phrase.split(",")[0]) in _CIUDAD_DE_CITIES:
+            if city_of[1].lower().startswith("ciudad") and _first_folded_word(phrase) in _CIUDAD_DE_CITIES:
                 words = ["Ciudad", "de"]
         for word in phrase.split():
             bare = word.rstrip(",")
@@ -915,8 +936,34 @@ _SEPARATOR_SPLIT_RE = re.compile(r"[\s,;/&•·*–—-]+")
 _MAX_SEPARATOR_LENGTH = 60
 # "Panamanian", "Guatemalan", "Belizean", "beliceño": adjectives that begin with a country's name.
 _ADJECTIVE_SUFFIXES = frozenset(
-    "n ns an ans ian ians nian nians ean eans eno ena enos enas no na nos nas nse nses ense enses "
-    "ese eses s es".split()
+    [
+        "n",
+        "ns",
+        "an",
+        "ans",
+        "ian",
+        "ians",
+        "nian",
+        "nians",
+        "ean",
+        "eans",
+        "eno",
+        "ena",
+        "enos",
+        "enas",
+        "no",
+        "na",
+        "nos",
+        "nas",
+        "nse",
+        "nses",
+        "ense",
+        "enses",
+        "ese",
+        "eses",
+        "s",
+        "es",
+    ]
 )
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 _CITY_AFTER_RE = re.compile(r"\s+city\b", re.IGNORECASE)
@@ -954,26 +1001,28 @@ class _CountryMatcher:
         return folded in self.iso3_by_spelling or f"the {folded}" in self.iso3_by_spelling
 
     def mentions(self, text: str) -> list[_CountryMention]:
+        # The patterns are lookaheads, so overlapping spellings are all seen: in "Los Estados
+        # Unidos Mexicanos" both "los Estados Unidos" and "Estados Unidos Mexicanos" match,
+        # and the longer one (Mexico) must win even though the shorter one starts first.
         found: list[tuple[int, int, str]] = []
         for pattern in (self.names, self.acronyms):
             if pattern is None:
                 continue
             for match in pattern.finditer(text):
-                iso3 = self.iso3_by_spelling.get(_fold(match.group()))
+                start, end = match.span(1)
+                iso3 = self.iso3_by_spelling.get(_fold(match[1]))
                 if iso3:
-                    found.append((match.start(), match.end(), iso3))
-        found.sort(key=lambda entry: (entry[0], -entry[1]))
-        starts = {start for start, _, _ in found}
-        mentions: list[_CountryMention] = []
-        last_end = -1
-        for start, end, iso3 in found:
-            if start < last_end:
-                continue  # overlaps a longer spelling already taken
-            last_end = end
-            mention = _mention_if_country(text, start, end, iso3, starts)
-            if mention is not None:
-                mentions.append(mention)
-        return mentions
+                    found.append((start, end, iso3))
+        taken = bytearray(len(text))
+        chosen: list[tuple[int, int, str]] = []
+        for start, end, iso3 in sorted(found, key=lambda entry: (entry[0] - entry[1], entry[0])):
+            if not any(taken[start:end]):
+                taken[start:end] = b"\x01" * (end - start)
+                chosen.append((start, end, iso3))
+        chosen.sort()
+        starts = {start for start, _, _ in chosen}
+        mentions = [_mention_if_country(text, start, end, iso3, starts) for start, end, iso3 in chosen]
+        return [mention for mention in mentions if mention is not None]
 
 
 def _mention_if_country(text: str, start: int, end: int, iso3: str, starts: set[int]) -> _CountryMention | None:
@@ -1022,8 +1071,8 @@ def _country_matcher(countries: tuple[CountryName, ...]) -> _CountryMatcher:
     acronyms = [r"\s*".join(re.escape(part) for part in s.split()) for s in ordered if _is_acronym(s)]
     not_after_letter = r"(?<![^\W\d_])"
     return _CountryMatcher(
-        names=re.compile(not_after_letter + "(?:" + "|".join(names) + ")", re.IGNORECASE) if names else None,
-        acronyms=re.compile(not_after_letter + "(?:" + "|".join(acronyms) + r")(?![^\W\d_])") if acronyms else None,
+        names=re.compile(not_after_letter + "(?=(" + "|".join(names) + "))", re.IGNORECASE) if names else None,
+        acronyms=re.compile(not_after_letter + "(?=(" + "|".join(acronyms) + r")(?![^\W\d_]))") if acronyms else None,
         iso3_by_spelling=iso3_by_spelling,
     )
 
@@ -1075,8 +1124,54 @@ def _signatories(doc: _Document, countries: _CountryMatcher, actions_start: int)
 # Language, title and kind
 # --------------------------------------------------------------------------------------------
 
-_ENGLISH_WORDS = frozenset("the and of to in for with on that is are we our by this these which from as its".split())
-_SPANISH_WORDS = frozenset("el la los las de del y en para con por que se su sus una un al sobre como".split())
+_ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "for",
+        "with",
+        "on",
+        "that",
+        "is",
+        "are",
+        "we",
+        "our",
+        "by",
+        "this",
+        "these",
+        "which",
+        "from",
+        "as",
+        "its",
+    ]
+)
+_SPANISH_WORDS = frozenset(
+    [
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "del",
+        "y",
+        "en",
+        "para",
+        "con",
+        "por",
+        "que",
+        "se",
+        "su",
+        "sus",
+        "una",
+        "un",
+        "al",
+        "sobre",
+        "como",
+    ]
+)
 _LANGUAGE_SAMPLE = 20_000
 
 
@@ -1092,13 +1187,103 @@ _QUOTED_TITLE_RE = re.compile(r"[\"“”«„'‘’](?P<title>[^\"“”«»�
 _TITLE_WORD_RE = re.compile(r"declara|statement|comunicado|communiqu|compromiso|commitment|plan\b", re.I)
 _TITLE_NAME_RE = re.compile(r"declara|statement|comunicado|communiqu|conferen|meeting|reuni[oó]n|summit|cumbre", re.I)
 _SMALL_WORDS = frozenset(
-    "a an the and or nor but of on in to for at by with from as into upon per vs via "
-    "de la el del los las y e o u en sobre para con por al un una".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "nor",
+        "but",
+        "of",
+        "on",
+        "in",
+        "to",
+        "for",
+        "at",
+        "by",
+        "with",
+        "from",
+        "as",
+        "into",
+        "upon",
+        "per",
+        "vs",
+        "via",
+        "de",
+        "la",
+        "el",
+        "del",
+        "los",
+        "las",
+        "y",
+        "e",
+        "o",
+        "u",
+        "en",
+        "sobre",
+        "para",
+        "con",
+        "por",
+        "al",
+        "un",
+        "una",
+    ]
 )
 _ACRONYMS = frozenset(
-    "RCM CRM IOM OIM SICA UN ONU UNHCR ACNUR OAS OEA SACM CSM MIRPS GCM PMM USA EEUU EE.UU. U.S. UNICEF OCAM "
-    "CELAC COVID LGBTI LGTBI LGBTIQ SDG SDGS ODS NGO NGOS ONG ONGS ILO OIT UNDP PNUD UNFPA IDB BID ECLAC CEPAL "
-    "OHCHR ACNUDH CARICOM COMMCA WHO OMS OPS PAHO".split()
+    [
+        "RCM",
+        "CRM",
+        "IOM",
+        "OIM",
+        "SICA",
+        "UN",
+        "ONU",
+        "UNHCR",
+        "ACNUR",
+        "OAS",
+        "OEA",
+        "SACM",
+        "CSM",
+        "MIRPS",
+        "GCM",
+        "PMM",
+        "USA",
+        "EEUU",
+        "EE.UU.",
+        "U.S.",
+        "UNICEF",
+        "OCAM",
+        "CELAC",
+        "COVID",
+        "LGBTI",
+        "LGTBI",
+        "LGBTIQ",
+        "SDG",
+        "SDGS",
+        "ODS",
+        "NGO",
+        "NGOS",
+        "ONG",
+        "ONGS",
+        "ILO",
+        "OIT",
+        "UNDP",
+        "PNUD",
+        "UNFPA",
+        "IDB",
+        "BID",
+        "ECLAC",
+        "CEPAL",
+        "OHCHR",
+        "ACNUDH",
+        "CARICOM",
+        "COMMCA",
+        "WHO",
+        "OMS",
+        "OPS",
+        "PAHO",
+    ]
 )
 _NOT_ROMAN = frozenset({"MIX", "DI", "MI", "DIM", "MID", "LID", "CID", "DC", "CD", "MD", "LI", "MIL", "VID"})
 _VOWELS = frozenset("AEIOUYÁÉÍÓÚÜ")

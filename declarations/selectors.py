@@ -43,6 +43,10 @@ def declaration_list() -> QuerySet[Declaration]:
     )
 
 
+def declaration_list_with_signatories() -> QuerySet[Declaration]:
+    return declaration_list().prefetch_related(_signatories_in_text_order())
+
+
 def _signatories_in_text_order() -> Prefetch[str, QuerySet[Signatory], str]:
     return Prefetch(
         "signatory_links",

@@ -24,13 +24,17 @@ def is_secretariat(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_secretariat)
 
 
-def can_view_country(user: AnyUser, country: MemberCountry) -> bool:
+def can_view_all_countries(user: AnyUser) -> bool:
     """Signed-in users read every country, unless a setting confines officials to their own."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if user.is_official and not settings.RCM_OFFICIALS_SEE_ALL_COUNTRIES:
-        return user.country_id == country.pk
-    return True
+    return not (user.is_official and not settings.RCM_OFFICIALS_SEE_ALL_COUNTRIES)
+
+
+def can_view_country(user: AnyUser, country: MemberCountry) -> bool:
+    if can_view_all_countries(user):
+        return True
+    return bool(user.is_authenticated and user.is_active and user.country_id == country.pk)
 
 
 def can_manage_declarations(user: AnyUser) -> bool:

@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "declarations",
     "commitments",
@@ -177,6 +181,53 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 CSRF_COOKIE_HTTPONLY = True
+
+REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes anonymous calls 401 rather than 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "60/minute"),
+        "user": env_str("API_THROTTLE_USER", "600/minute"),
+        "token": env_str("API_THROTTLE_TOKEN", "10/minute"),  # password guessing through the token endpoint
+    },
+    "EXCEPTION_HANDLER": "rcm_tracker.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # `format` is ours (json, csv, xlsx), not DRF's content negotiation.
+    "URL_FORMAT_OVERRIDE": None,
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "RCM Commitment Tracker API",
+    "DESCRIPTION": (
+        "Follow-up of the Regional Conference on Migration's declarations. Authenticate with "
+        "`POST /api/v1/auth/token/` (username, password) and send `Authorization: Token <token>`. "
+        "Errors are JSON: `{status, title, detail, errors}`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: no CDN, works offline
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "DeclarationKindEnum": "declarations.models.DeclarationKind",
+        "StatusEnum": "commitments.models.Status",
+        "ReportableStatusEnum": "commitments.models.REPORTABLE_STATUSES",
+        "EvidenceKindEnum": "commitments.models.EvidenceKind",
+    },
+}
 
 # Evidence uploads: larger files are refused with a message naming the limit.
 RCM_MAX_UPLOAD_BYTES = env_int("RCM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

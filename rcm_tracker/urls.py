@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from rcm_tracker import views
+from rcm_tracker.api import not_found as api_not_found
 
 admin.site.site_header = "RCM Commitment Tracker — administration"
 admin.site.site_title = "RCM Commitment Tracker"
@@ -16,5 +17,7 @@ urlpatterns = [
     path("declarations/", include("declarations.urls")),
     path("", include("commitments.urls")),
     path("audit/", include("audit.urls")),
+    path("api/v1/", include("rcm_tracker.api_urls")),
+    re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
 ]

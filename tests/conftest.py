@@ -126,3 +126,27 @@ PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Throttling counts requests in the cache; each test starts with a clean count."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def api(request: pytest.FixtureRequest) -> Callable[[str], Any]:
+    """`api("official_gtm")` → a DRF client authenticated with that user's token; "anonymous" → none."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def _client(who: str) -> APIClient:
+        client = APIClient()
+        if who != "anonymous":
+            token, _ = Token.objects.get_or_create(user=request.getfixturevalue(who))
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return _client

@@ -267,9 +267,7 @@ def test_a_short_finished_line_followed_by_a_new_paragraph_ends_the_list():
         "Member Countries.\n"
         "The RCM thanks Honduras for its hospitality.\n"
     )
-    assert texts(parse(HEAD + body)) == [
-        "Strengthen the consular protection networks of all the Member Countries."
-    ]
+    assert texts(parse(HEAD + body)) == ["Strengthen the consular protection networks of all the Member Countries."]
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
@@ -303,7 +301,7 @@ def test_tabs():
 
 
 def test_word_bookmarks_are_removed_and_curly_quotes_kept():
-    body = '1. [bookmark: _GoBack]Promote the “Safe Migration” campaign.\n2. Share [bookmark: id_3]data.\n'
+    body = "1. [bookmark: _GoBack]Promote the “Safe Migration” campaign.\n2. Share [bookmark: id_3]data.\n"
     assert texts(parse(HEAD + body)) == ["Promote the “Safe Migration” campaign.", "Share data."]
 
 
@@ -601,10 +599,7 @@ def test_country_spellings_in_english_and_spanish(enumeration, expected):
 
 
 def test_pdf_glued_last_country_is_recognised():
-    text = (
-        "DECLARATION\n\nBelize, Canada, Mexico and the United Statesgathered in Panama City "
-        "and agreed:\n\n- Act.\n"
-    )
+    text = "DECLARATION\n\nBelize, Canada, Mexico and the United Statesgathered in Panama City and agreed:\n\n- Act.\n"
     assert parse(text).signatories == ("BLZ", "CAN", "MEX", "USA")
 
 
@@ -668,13 +663,25 @@ def test_a_database_country_list_missing_aliases_still_knows_mexicos_official_na
         ("SPECIAL DECLARATION OF THE RCM ON MIGRANT CHILDREN", "Special Declaration of the RCM on Migrant Children"),
         ("THE DECLARATION OF THE CRM AND SICA", "The Declaration of the CRM and SICA"),
         ("XXV VICE-MINISTERIAL DECLARATION", "XXV Vice-Ministerial Declaration"),
-        ("DECLARATION OF TEGUCIGALPA:\nON COVID-19 AND MIGRATION", "Declaration of Tegucigalpa: On COVID-19 and Migration"),
-        ("SPECIAL DECLARATION OF THE REGIONAL\nCONFERENCE ON MIGRATION", "Special Declaration of the Regional Conference on Migration"),
+        (
+            "DECLARATION OF TEGUCIGALPA:\nON COVID-19 AND MIGRATION",
+            "Declaration of Tegucigalpa: On COVID-19 and Migration",
+        ),
+        (
+            "SPECIAL DECLARATION OF THE REGIONAL\nCONFERENCE ON MIGRATION",
+            "Special Declaration of the Regional Conference on Migration",
+        ),
         ("REGIONAL CONFERENCE ON MIGRATION\n\nXIX MEETING\n\nDECLARATION OF OTTAWA", "Declaration of Ottawa"),
         ("REGIONAL CONFERENCE ON MIGRATION\nDECLARATION OF OTTAWA", "Declaration of Ottawa"),
-        ("DECLARACIÓN DE LA CIUDAD DE PANAMÁ SOBRE LA MIGRACIÓN", "Declaración de la Ciudad de Panamá sobre la Migración"),
+        (
+            "DECLARACIÓN DE LA CIUDAD DE PANAMÁ SOBRE LA MIGRACIÓN",
+            "Declaración de la Ciudad de Panamá sobre la Migración",
+        ),
         ("Declaration of Tegucigalpa on Migrant Children", "Declaration of Tegucigalpa on Migrant Children"),
-        ("Regional   Conference (RCM) EXTRAORDINARY DECLARATION", "Regional Conference (RCM) EXTRAORDINARY DECLARATION"),
+        (
+            "Regional   Conference (RCM) EXTRAORDINARY DECLARATION",
+            "Regional Conference (RCM) EXTRAORDINARY DECLARATION",
+        ),
         ('"SAN SALVADOR DECLARATION"', "San Salvador Declaration"),
         ("“DECLARACIÓN DE MANAGUA”", "Declaración de Managua"),
     ],

@@ -1,0 +1,54 @@
+"""The state of implementations at a point in time, computed from the append-only updates.
+
+The current state lives on Implementation (fast, denormalised). Past states — "as of the end
+of 14 March", "as reported in the 2026 first round", "counting accepted reports only" — are
+the latest matching update, which these annotations find with one correlated subquery each.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from commitments.models import Implementation, ReportingRound, ReviewState, Status, StatusUpdate
+
+STATE_FIELDS = ("state_status", "state_progress", "state_reported_at", "state_version")
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant after `day` in the service's time zone (reports before it count)."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def annotate_state(
+    queryset: QuerySet[Implementation],
+    *,
+    before: datetime.datetime | None = None,
+    reporting_round: ReportingRound | None = None,
+    accepted_only: bool = False,
+) -> QuerySet[Implementation]:
+    """Annotate each implementation with the state its latest matching update gives it.
+
+    With no matching update the state is `not_reported`, progress and date empty, version 0.
+    """
+    updates = StatusUpdate.objects.filter(implementation=OuterRef("pk"))
+    if before is not None:
+        updates = updates.filter(reported_at__lt=before)
+    if reporting_round is not None:
+        updates = updates.filter(reporting_round=reporting_round)
+    if accepted_only:
+        updates = updates.filter(review_state=ReviewState.ACCEPTED)
+    latest = updates.order_by("-sequence")
+    return queryset.annotate(
+        state_status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NOT_REPORTED)),
+        state_progress=Subquery(latest.values("progress")[:1]),
+        state_reported_at=Subquery(latest.values("reported_at")[:1]),
+        state_version=Coalesce(Subquery(latest.values("sequence")[:1]), Value(0), output_field=IntegerField()),
+    )
+
+
+def has_state(queryset: QuerySet[Implementation]) -> bool:
+    return "state_status" in queryset.query.annotations

@@ -1,0 +1,107 @@
+"""Read-only API over countries, declarations and commitments."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from commitments.filters import apply_filters
+from declarations import selectors
+from declarations.models import Commitment, Declaration, MemberCountry
+from rcm_tracker.api import ApiView, Pagination
+
+
+class CountryOut(serializers.ModelSerializer[MemberCountry]):
+    class Meta:
+        model = MemberCountry
+        fields = ["iso3", "iso2", "name_en", "name_es"]
+
+
+class CommitmentOut(serializers.ModelSerializer[Commitment]):
+    declaration = serializers.IntegerField(source="declaration_id", read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = ["id", "declaration", "number", "text", "label"]
+
+
+class DeclarationOut(serializers.ModelSerializer[Declaration]):
+    signatories = serializers.SerializerMethodField(help_text="ISO3 codes in the order the text names them.")
+    commitment_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Declaration
+        fields = ["id", "title", "kind", "adopted_on", "place", "language", "signatories", "commitment_count"]
+
+    def get_signatories(self, declaration: Declaration) -> list[str]:
+        return [link.country.iso3 for link in declaration.signatories_in_order]  # type: ignore[attr-defined]
+
+
+class DeclarationDetailOut(DeclarationOut):
+    commitments = CommitmentOut(many=True, read_only=True)
+
+    class Meta(DeclarationOut.Meta):
+        fields = [*DeclarationOut.Meta.fields, "source_sha256", "commitments"]
+
+
+class CountryList(ApiView):
+    @extend_schema(responses=CountryOut(many=True), operation_id="countries_list", summary="The Member Countries")
+    def get(self, request: Request) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(MemberCountry.objects.order_by("name_en"), request, view=self)
+        return paginator.get_paginated_response(CountryOut(page, many=True).data)
+
+
+class DeclarationList(ApiView):
+    @extend_schema(
+        responses=DeclarationOut(many=True), operation_id="declarations_list", summary="Declarations, newest first"
+    )
+    def get(self, request: Request) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.declaration_list_with_signatories(), request, view=self)
+        return paginator.get_paginated_response(DeclarationOut(page, many=True).data)
+
+
+class DeclarationDetail(ApiView):
+    @extend_schema(
+        responses=DeclarationDetailOut,
+        operation_id="declarations_retrieve",
+        summary="One declaration with its numbered commitments",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        declaration = selectors.declaration_get(pk=pk)
+        declaration.commitment_count = len(declaration.commitments.all())  # type: ignore[attr-defined]
+        return Response(DeclarationDetailOut(declaration).data)
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    declaration = django_filters.ModelChoiceFilter(queryset=Declaration.objects.all())
+    search = django_filters.CharFilter(field_name="text", lookup_expr="icontains")
+
+    class Meta:
+        model = Commitment
+        fields = ["declaration", "search"]
+
+
+class CommitmentList(ApiView):
+    @extend_schema(
+        responses=CommitmentOut(many=True),
+        operation_id="commitments_list",
+        summary="Commitments of every declaration",
+        parameters=[
+            OpenApiParameter("declaration", OpenApiTypes.INT, description="Only this declaration's commitments."),
+            OpenApiParameter("search", OpenApiTypes.STR, description="Words in the commitment's text."),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        queryset: QuerySet[Commitment] = Commitment.objects.order_by("declaration_id", "number")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            apply_filters(CommitmentFilter, request.query_params, queryset), request, view=self
+        )
+        return paginator.get_paginated_response(CommitmentOut(page, many=True).data)
