@@ -7,7 +7,7 @@ selectors as the HTML pages, and render with an output serializer.
 from __future__ import annotations
 
 from email.utils import format_datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseBase
@@ -40,7 +40,7 @@ from commitments.models import (
     StatusUpdate,
 )
 from declarations.models import Declaration
-from rcm_tracker.api import ApiView, Pagination, implementation_etag
+from rcm_tracker.api import PAGE_PARAMETERS, ApiView, Pagination, implementation_etag, paginated
 from rcm_tracker.permissions import can_report_for, can_view_implementation
 
 # --- output ---------------------------------------------------------------------------------------
@@ -75,12 +75,12 @@ class ImplementationOut(serializers.ModelSerializer[Implementation]):
         data = super().to_representation(instance)
         if hasattr(instance, "state_status"):
             # `as_of`: the state at that date, from the history; the review state is today's.
-            reported_at = instance.state_reported_at
+            reported_at = getattr(instance, "state_reported_at", None)
             data.update(
                 status=instance.state_status,
-                progress=instance.state_progress,
+                progress=getattr(instance, "state_progress", None),
                 last_reported_at=reported_at.isoformat().replace("+00:00", "Z") if reported_at else None,
-                version=instance.state_version,
+                version=getattr(instance, "state_version", 0),
             )
         return data
 
@@ -194,15 +194,8 @@ LIST_PARAMETERS = [
     OpenApiParameter(
         "format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"], description="csv and xlsx export every row."
     ),
-    OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description="Rows per page, 1–500 (default 50)."),
+    *PAGE_PARAMETERS,
 ]
-ERRORS = {
-    400: OpenApiResponse(description="Invalid input or filter value (JSON problem with field errors)."),
-    401: OpenApiResponse(description="No or invalid credentials."),
-    403: OpenApiResponse(description="Signed in, but not allowed to do this."),
-    404: OpenApiResponse(description="No such record, or one the user may not see."),
-}
 
 
 def _user(request: Request) -> User:
@@ -234,22 +227,22 @@ class ImplementationList(ApiView):
         summary="Implementations (commitment × country) with their current state",
         parameters=LIST_PARAMETERS,
         responses={
-            200: ImplementationOut(many=True),
+            200: paginated(ImplementationOut, "Implementation"),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Every matching row, streamed."),
             (200, exports.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Every matching row."),
-            **ERRORS,
         },
     )
     def get(self, request: Request) -> HttpResponseBase:
         output = request.query_params.get("format", "json")
         if output not in ("json", "csv", "xlsx"):
             raise InvalidFilters({"format": ["Choose json, csv or xlsx."]})
+        paginator = Pagination()
+        paginator.check_params(request)  # an export ignores paging, but not a malformed request
         implementations = selectors.implementation_list(user=_user(request), filters=request.query_params)
         if output == "csv":
             return exports.implementations_csv(implementations)
         if output == "xlsx":
             return exports.implementations_xlsx(implementations)
-        paginator = Pagination()
         page = paginator.paginate_queryset(implementations, request, view=self)
         return paginator.get_paginated_response(ImplementationOut(page, many=True).data)
 
@@ -259,7 +252,7 @@ class ImplementationDetail(ApiView):
         operation_id="implementations_retrieve",
         summary="One implementation; ETag and Last-Modified for conditional requests",
         parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
-        responses={200: ImplementationOut, 304: OpenApiResponse(description="Not modified."), **ERRORS},
+        responses={200: ImplementationOut, 304: OpenApiResponse(description="Not modified.")},
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         implementation = _visible_implementation(request, pk)
@@ -275,8 +268,8 @@ class ImplementationUpdates(ApiView):
     @extend_schema(
         operation_id="implementations_updates_list",
         summary="The implementation's history, newest first",
-        parameters=[OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)],
-        responses={200: StatusUpdateOut(many=True), **ERRORS},
+        parameters=PAGE_PARAMETERS,
+        responses={200: paginated(StatusUpdateOut, "StatusUpdate")},
     )
     def get(self, request: Request, pk: int) -> Response:
         implementation = _visible_implementation(request, pk)
@@ -301,7 +294,6 @@ class ImplementationUpdates(ApiView):
         responses={
             201: StatusUpdateOut,
             412: OpenApiResponse(description="Stale If-Match: the body holds the current state under `current`."),
-            **ERRORS,
         },
         examples=[
             OpenApiExample(
@@ -359,7 +351,6 @@ class UpdateEvidence(ApiView):
             201: EvidenceOut,
             413: OpenApiResponse(description="The file is larger than the limit."),
             415: OpenApiResponse(description="The file's content is not an accepted type."),
-            **ERRORS,
         },
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -387,7 +378,7 @@ class EvidenceDownload(ApiView):
     @extend_schema(
         operation_id="evidence_download",
         summary="Download an evidence file (as an attachment)",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY), **ERRORS},
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         return evidence_file_response(downloadable_evidence(user=request.user, pk=pk))
@@ -429,7 +420,6 @@ class Summary(ApiView):
                     "countries": SummaryRowOut(many=True),
                 },
             ),
-            **ERRORS,
         },
     )
     def get(self, request: Request) -> Response:
@@ -444,4 +434,4 @@ class Summary(ApiView):
             as_of=data.get("as_of"),
             accepted_only=data["accepted_only"],
         )
-        return Response({"statuses": Status.values, "countries": SummaryRowOut(rows, many=True).data})
+        return Response({"statuses": Status.values, "countries": SummaryRowOut(cast(Any, rows), many=True).data})

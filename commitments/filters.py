@@ -39,7 +39,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     """Whatever the client orders by, the primary key breaks ties, so pages never overlap."""
 
     def filter(self, qs: QuerySet[Implementation], value: list[str] | None) -> QuerySet[Implementation]:
-        ordered = super().filter(qs, value)
+        ordered: QuerySet[Implementation] = super().filter(qs, value)
         return ordered.order_by(*ordered.query.order_by, "pk") if value else ordered
 
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from commitments.filters import apply_filters
 from declarations import selectors
 from declarations.models import Commitment, Declaration, MemberCountry
-from rcm_tracker.api import ApiView, Pagination
+from rcm_tracker.api import PAGE_PARAMETERS, ApiView, Pagination, paginated
 
 
 class CountryOut(serializers.ModelSerializer[MemberCountry]):
@@ -50,7 +50,9 @@ class DeclarationDetailOut(DeclarationOut):
 
 
 class CountryList(ApiView):
-    @extend_schema(responses=CountryOut(many=True), operation_id="countries_list", summary="The Member Countries")
+    @extend_schema(
+        responses=paginated(CountryOut, "Country"), operation_id="countries_list", summary="The Member Countries"
+    )
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         page = paginator.paginate_queryset(MemberCountry.objects.order_by("name_en"), request, view=self)
@@ -59,7 +61,9 @@ class CountryList(ApiView):
 
 class DeclarationList(ApiView):
     @extend_schema(
-        responses=DeclarationOut(many=True), operation_id="declarations_list", summary="Declarations, newest first"
+        responses=paginated(DeclarationOut, "Declaration"),
+        operation_id="declarations_list",
+        summary="Declarations, newest first",
     )
     def get(self, request: Request) -> Response:
         paginator = Pagination()
@@ -90,12 +94,13 @@ class CommitmentFilter(django_filters.FilterSet):
 
 class CommitmentList(ApiView):
     @extend_schema(
-        responses=CommitmentOut(many=True),
+        responses=paginated(CommitmentOut, "Commitment"),
         operation_id="commitments_list",
         summary="Commitments of every declaration",
         parameters=[
             OpenApiParameter("declaration", OpenApiTypes.INT, description="Only this declaration's commitments."),
             OpenApiParameter("search", OpenApiTypes.STR, description="Words in the commitment's text."),
+            *PAGE_PARAMETERS,
         ],
     )
     def get(self, request: Request) -> Response:

@@ -385,16 +385,19 @@ def _line_starts(clean: str) -> list[int]:
     return starts
 
 
-def _estimate_wrap_width(lines: list[_Line]) -> int | None:
+def _estimate_wrap_width(doc: _Document) -> int | None:
     """The width at which the text was hard-wrapped, or None when paragraphs are single lines.
 
     A line that does not end a sentence and is followed by a non-item line was certainly
-    wrapped; the longest such line is the wrapping width (wrapped lines never exceed it).
+    wrapped; the longest such line is the wrapping width (wrapped lines never exceed it, except
+    a single unbreakable chunk too long for any line — those do not count).
     """
+    lines = doc.lines
     widths = [
         line.width
         for line, following in zip(lines, lines[1:], strict=False)
         if not line.blank
+        and _first_word_length(doc, line) < len(line.text)
         and not following.blank
         and not _ends_sentence(line.text)
         and not line.text.endswith(":")
@@ -826,9 +829,12 @@ def _as_dateline(doc: _Document, mention: _DateMention) -> _DateMention | None:
     suffix = doc.clean[mention.end : max(mention.end, end_line.end)]
     if not _DATELINE_SUFFIX_RE.fullmatch(suffix) or len(prefix) > 100:
         return None
+    above = doc.lines[line.index - 1] if line.index > 0 else None
+    if above is not None and not above.blank and not (_ends_sentence(above.text) or _is_all_caps(above.text)):
+        return None  # the end of a wrapped sentence ("…reunidos en Tegucigalpa,\nHonduras, el 1 de …")
     if not prefix:
         return _DateMention(mention.date, mention.start, mention.end, score=3)
-    closing = _CLOSING_PREFIX_RE.match(prefix)
+    closing = _CLOSING_PREFIX_RE.match(prefix) if prefix[0].isupper() else None
     rest = prefix[closing.end() :] if closing else prefix
     place = _place_from_prefix(rest) if rest.strip(" ,") else None
     if place is None and not closing:
@@ -1440,7 +1446,7 @@ def _parse(text: str, countries: _CountryMatcher) -> ParsedDeclaration:
     lines = _split_lines(cleaned.text)
     doc = _Document(cleaned=cleaned, lines=lines, line_starts=_line_starts(cleaned.text))
     _score_dates(doc, countries)
-    doc.wrap_width = _estimate_wrap_width(lines)
+    doc.wrap_width = _estimate_wrap_width(doc)
 
     chosen = _action_list(doc)
     commitments = _commitments(doc, chosen) if chosen else ()

@@ -7,7 +7,6 @@ Errors have one shape, whatever raised them:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -15,7 +14,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
-from rest_framework import exceptions, status
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -54,7 +55,7 @@ class ApiView(APIView):
     so Django's login redirect (LoginRequiredMiddleware) must not intercept them."""
 
     @classmethod
-    def as_view(cls, **initkwargs: Any) -> Callable[..., Any]:
+    def as_view(cls, **initkwargs: Any) -> Any:
         return login_not_required(super().as_view(**initkwargs))
 
 
@@ -62,6 +63,41 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def check_params(self, request: Any) -> None:
+        """`page` and `page_size` must be positive whole numbers (a large page size is capped)."""
+        errors = {
+            name: [f"Enter a whole number from 1{' to 500' if name == 'page_size' else ''}."]
+            for name in (self.page_query_param, self.page_size_query_param)
+            if (raw := request.query_params.get(name, "")) != "" and not (raw.isdigit() and int(raw) >= 1)
+        }
+        if errors:
+            raise InvalidFilters(errors)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
+        self.check_params(request)
+        return super().paginate_queryset(queryset, request, view)
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number, from 1."),
+    OpenApiParameter(
+        "page_size", {"type": "integer", "minimum": 1}, description="Rows per page (default 50; above 500 → 500)."
+    ),
+]
+
+
+def paginated(serializer_class: type[serializers.Serializer[Any]], name: str) -> serializers.Serializer[Any]:
+    """The schema of a page: {count, next, previous, results: [...]}."""
+    return inline_serializer(
+        f"Paginated{name}List",
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
 
 
 def _validation_errors(exc: DjangoValidationError) -> tuple[int, dict[str, list[str]]]:
@@ -113,10 +149,55 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["status", "title", "detail"],
+    "properties": {
+        "status": {"type": "integer"},
+        "title": {"type": "string"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Field name → list of messages (400 only).",
+        },
+        "current": {"type": "object", "description": "412 only: the implementation's current state."},
+    },
+}
+COMMON_ERRORS = {
+    "400": "Invalid input or filter value.",
+    "401": "No or invalid credentials.",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "No such record, or one the user may not see.",
+    "405": "Method not allowed on this path.",
+    "429": "Too many requests; retry after the Retry-After header's seconds.",
+}
+
+
+def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular hook: every operation documents the common JSON problems in one shape."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    # An empty value means "no filter", as when an HTML form leaves a field blank.
+                    parameter["allowEmptyValue"] = True
+            for code, description in COMMON_ERRORS.items():
+                responses.setdefault(code, {"description": description, "content": reference})
+            for code, response in responses.items():
+                if code[0] in "45" and "content" not in response:
+                    response["content"] = reference
+    return result
+
+
 def implementation_etag(pk: int, version: int) -> str:
     return f'"implementation-{pk}-v{version}"'
 
 
+@csrf_exempt  # it changes nothing; a POST to a wrong path deserves the JSON 404, not a CSRF page
 @login_not_required
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown paths under /api/ answer JSON too, so a client never has to parse an HTML page."""

@@ -1,9 +1,18 @@
 """/api/v1/: the REST API. Its paths are an interface other programs rely on: keep them stable."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
+from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from commitments import api as commitments_api
 from declarations import api as declarations_api
@@ -13,9 +22,29 @@ app_name = "api"
 
 
 class ObtainToken(ObtainAuthToken):
-    """POST username and password, receive {"token": "…"} for `Authorization: Token …`."""
+    """POST username and password, receive {"token": "…"} for `Authorization: Token …`.
+
+    Wrong credentials are 401 (not DRF's default 400): the request was well formed, the
+    credentials were not accepted. A missing field is still 400.
+    """
 
     throttle_scope = "token"
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        summary="Exchange a username and password for an API token",
+        request=AuthTokenSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        auth=[],
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if set(serializer.errors) == {"non_field_errors"}:
+                raise AuthenticationFailed("Unable to sign in with these credentials.")
+            raise ValidationError(serializer.errors)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
 
 
 urlpatterns = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def assert_problem(response, status: int) -> dict:
+def assert_problem(response, status: int) -> Any:
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
@@ -26,7 +27,11 @@ def test_unknown_paths_are_json_404(api, path):
 
 def test_unknown_records_are_json_404(api):
     client = api("observer")
-    for path in ["/api/v1/declarations/999999/", "/api/v1/implementations/999999/", "/api/v1/evidence/999999/download/"]:
+    for path in [
+        "/api/v1/declarations/999999/",
+        "/api/v1/implementations/999999/",
+        "/api/v1/evidence/999999/download/",
+    ]:
         assert_problem(client.get(path), 404)
     assert_problem(client.post("/api/v1/updates/999999/evidence/", {"url": "https://x.org"}, format="json"), 404)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -96,7 +96,9 @@ def test_confined_officials_get_404_for_other_countries(api, settings, mex_imple
     client = api("official_gtm")
     assert client.get(f"/api/v1/implementations/{mex_implementation.pk}/").status_code == 404
     assert client.get(f"/api/v1/implementations/{mex_implementation.pk}/updates/").status_code == 404
-    assert client.post(f"/api/v1/implementations/{mex_implementation.pk}/updates/", BODY, format="json").status_code == 404
+    assert (
+        client.post(f"/api/v1/implementations/{mex_implementation.pk}/updates/", BODY, format="json").status_code == 404
+    )
     listed = client.get("/api/v1/implementations/", {"page_size": 500}).json()
     assert {row["country"] for row in listed["results"]} == {"GTM"}
     assert [row["country"] for row in client.get("/api/v1/summary/").json()["countries"]] == ["GTM"]
@@ -111,8 +113,11 @@ def test_token_endpoint(client, official_mex):
     me = client.get("/api/v1/countries/", HTTP_AUTHORIZATION=f"Token {token}")
     assert me.status_code == 200
     wrong = client.post("/api/v1/auth/token/", {"username": official_mex.username, "password": "nope"})
-    assert wrong.status_code == 400
-    assert wrong.json()["title"] == "Invalid input"
+    assert wrong.status_code == 401
+    assert wrong.json()["detail"] == "Unable to sign in with these credentials."
+    missing = client.post("/api/v1/auth/token/", {"username": official_mex.username})
+    assert missing.status_code == 400
+    assert "password" in missing.json()["errors"]
 
 
 def test_session_auth_works_for_the_browser(login_as):
@@ -174,6 +179,8 @@ def test_pagination_is_stable_and_bounded(api):
         url = page["next"]
     assert len(seen) == len(set(seen)) == Implementation.objects.count() == 298
     assert len(client.get("/api/v1/implementations/", {"page_size": 10000}).json()["results"]) == 298  # capped at 500
+    for bad in ["0", "-1", "ten", "null"]:
+        assert client.get("/api/v1/implementations/", {"page_size": bad}).status_code == 400
 
 
 def test_ordering(api):
@@ -215,7 +222,7 @@ def test_stale_if_match_is_412_with_the_current_state_and_writes_nothing(api, me
     assert ok["ETag"] == f'"implementation-{mex_implementation.pk}-v2"'
 
 
-@pytest.mark.parametrize("header", ['"implementation-{other}-v0"', '"garbage"', "W/\"implementation-{pk}-v0\""])
+@pytest.mark.parametrize("header", ['"implementation-{other}-v0"', '"garbage"', 'W/"implementation-{pk}-v0"'])
 def test_an_etag_that_is_not_this_implementations_never_matches(api, mex_implementation, header):
     value = header.format(other=mex_implementation.pk + 1, pk=mex_implementation.pk)
     response = api("official_mex").post(
@@ -226,7 +233,9 @@ def test_an_etag_that_is_not_this_implementations_never_matches(api, mex_impleme
 
 
 def test_clients_without_if_match_still_work(api, mex_implementation, mex_update):
-    response = api("official_mex").post(f"/api/v1/implementations/{mex_implementation.pk}/updates/", BODY, format="json")
+    response = api("official_mex").post(
+        f"/api/v1/implementations/{mex_implementation.pk}/updates/", BODY, format="json"
+    )
     assert response.status_code == 201
     assert response.json()["sequence"] == 2
 
@@ -246,7 +255,9 @@ def test_clients_without_if_match_still_work(api, mex_implementation, mex_update
     ],
 )
 def test_invalid_updates_are_400_with_field_messages(api, mex_implementation, body, field):
-    response = api("official_mex").post(f"/api/v1/implementations/{mex_implementation.pk}/updates/", body, format="json")
+    response = api("official_mex").post(
+        f"/api/v1/implementations/{mex_implementation.pk}/updates/", body, format="json"
+    )
     assert response.status_code == 400
     assert field in response.json()["errors"]
     assert not StatusUpdate.objects.exists()
@@ -280,15 +291,26 @@ def test_file_evidence_over_multipart(api, mex_update, media_root):
     )
     assert response.status_code == 201
     body = response.json()
-    assert (body["kind"], body["title"], body["original_name"], body["size"]) == ("file", "Acta", "acta.pdf", len(PDF_BYTES))
+    assert (body["kind"], body["title"], body["original_name"], body["size"]) == (
+        "file",
+        "Acta",
+        "acta.pdf",
+        len(PDF_BYTES),
+    )
     assert body["download_url"].endswith(f"/evidence/{body['id']}/download/")
 
 
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
-    [("big.pdf", PDF_BYTES + b"0" * 4096, 413), ("fake.pdf", b"MZ\x90\x00 an executable", 415), ("x.docx", PDF_BYTES, 415)],
+    [
+        ("big.pdf", PDF_BYTES + b"0" * 4096, 413),
+        ("fake.pdf", b"MZ\x90\x00 an executable", 415),
+        ("x.docx", PDF_BYTES, 415),
+    ],
 )
-def test_refused_files_are_413_or_415_json_and_store_nothing(api, settings, mex_update, media_root, name, content, expected):
+def test_refused_files_are_413_or_415_json_and_store_nothing(
+    api, settings, mex_update, media_root, name, content, expected
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.RCM_MAX_UPLOAD_BYTES = 1024
@@ -332,10 +354,14 @@ def test_xlsx_export_equals_the_list(api):
 
 
 def test_as_of_gives_the_state_at_the_end_of_that_day(api, mex_implementation, official_mex):
-    first = report_update(implementation=mex_implementation, by=official_mex, status="planned", progress=10, summary="a")
-    second = report_update(implementation=mex_implementation, by=official_mex, status="in_progress", progress=50, summary="b")
-    StatusUpdate.objects.filter(pk=first.pk).update(reported_at=timezone.make_aware(timezone.datetime(2026, 3, 10, 12)))
-    StatusUpdate.objects.filter(pk=second.pk).update(reported_at=timezone.make_aware(timezone.datetime(2026, 6, 1, 9)))
+    first = report_update(
+        implementation=mex_implementation, by=official_mex, status="planned", progress=10, summary="a"
+    )
+    second = report_update(
+        implementation=mex_implementation, by=official_mex, status="in_progress", progress=50, summary="b"
+    )
+    StatusUpdate.objects.filter(pk=first.pk).update(reported_at=timezone.make_aware(datetime(2026, 3, 10, 12)))
+    StatusUpdate.objects.filter(pk=second.pk).update(reported_at=timezone.make_aware(datetime(2026, 6, 1, 9)))
     client = api("observer")
 
     def state(day: str) -> tuple[str, int | None, int]:
@@ -355,7 +381,9 @@ def test_as_of_gives_the_state_at_the_end_of_that_day(api, mex_implementation, o
 
 
 def test_summary_counts_per_country_and_status(api, darien, mex_implementation, official_mex, secretariat):
-    update = report_update(implementation=mex_implementation, by=official_mex, status="completed", progress=None, summary="x")
+    update = report_update(
+        implementation=mex_implementation, by=official_mex, status="completed", progress=None, summary="x"
+    )
     client = api("observer")
     summary = client.get("/api/v1/summary/", {"declaration": darien.pk}).json()
     by_country = {row["country"]: row for row in summary["countries"]}
