@@ -66,7 +66,7 @@ def user_create(
     return user
 
 
-SECRETARIAT_APPS = ("accounts", "declarations", "commitments")
+SECRETARIAT_APPS = ("accounts", "declarations", "commitments", "audit")
 
 
 def secretariat_group() -> Group:

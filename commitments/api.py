@@ -79,7 +79,7 @@ class ImplementationOut(serializers.ModelSerializer[Implementation]):
             data.update(
                 status=instance.state_status,
                 progress=getattr(instance, "state_progress", None),
-                last_reported_at=reported_at.isoformat().replace("+00:00", "Z") if reported_at else None,
+                last_reported_at=serializers.DateTimeField().to_representation(reported_at) if reported_at else None,
                 version=getattr(instance, "state_version", 0),
             )
         return data
