@@ -4,10 +4,12 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F
 
 from commitments.evidence import ALLOWED_EXTENSIONS
-from commitments.models import REPORTABLE_STATUSES, ReviewState
+from commitments.models import REPORTABLE_STATUSES, ReportingRound, ReviewState, Status
 from commitments.services import FileInput, LinkInput
+from declarations.models import Declaration, MemberCountry
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -87,3 +89,39 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Comment to the country")
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters; an unknown value is an error shown on the page, never ignored."""
+
+    declaration = forms.ModelChoiceField(
+        queryset=Declaration.objects.order_by(F("adopted_on").desc(nulls_last=True), "title"),
+        required=False,
+        empty_label="All declarations",
+    )
+    country = forms.ModelChoiceField(
+        queryset=MemberCountry.objects.filter(is_regional=False).order_by("name_en"),
+        to_field_name="iso3",
+        required=False,
+        empty_label="All countries",
+    )
+    status = forms.MultipleChoiceField(choices=Status.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    round = forms.ModelChoiceField(
+        queryset=ReportingRound.objects.order_by("-starts_on"),
+        required=False,
+        empty_label="Current state",
+        label="Reporting round",
+        help_text="Show the state as reported in this round.",
+    )
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(max_length=120, help_text="For example “2026 first semester”.")
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Starts on")
+    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Reports due on")
+    declarations = forms.ModelMultipleChoiceField(
+        queryset=Declaration.objects.order_by("title"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Declarations in scope; leave all unticked for every declaration.",
+    )

@@ -45,6 +45,8 @@ class ReportingRound(models.Model):
     starts_on = models.DateField()
     due_on = models.DateField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Written when the round closes: its per-country figures as they stood, never recomputed.
+    closed_figures = models.JSONField(null=True, blank=True, editable=False)
     declarations = models.ManyToManyField(
         Declaration, blank=True, related_name="rounds", help_text="Declarations in scope; none means all."
     )
@@ -192,3 +194,27 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} — {self.update}"
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DUE = "before_due", "A week before the due date"
+    AFTER_DUE = "after_due", "A week after the due date"
+
+
+class ReminderLog(models.Model):
+    """One reminder sent to one country for one round: what makes `send_reminders` idempotent."""
+
+    reporting_round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reminders")
+    country = models.ForeignKey(MemberCountry, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+    open_items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reporting_round", "country", "kind"], name="reminder_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporting_round} · {self.country} · {self.kind}"

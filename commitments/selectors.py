@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from commitments.filters import ImplementationFilter, ReviewQueueFilter, apply_filters
@@ -133,3 +133,84 @@ def implementation_summary(
         counts.setdefault(row["country_id"], dict.fromkeys(Status.values, 0))[row[status_field]] = row["n"]
     countries = MemberCountry.objects.filter(pk__in=counts).order_by("name_en")
     return [SummaryRow(country=country, counts=counts[country.pk]) for country in countries]
+
+
+def round_scope(reporting_round: ReportingRound) -> QuerySet[Implementation]:
+    """The implementations a round asks for: its declarations' (all, when it names none)."""
+    queryset = Implementation.objects.filter(country__is_regional=False)
+    declaration_ids = [d.pk for d in reporting_round.declarations.all()]
+    return queryset.filter(commitment__declaration__in=declaration_ids) if declaration_ids else queryset
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    iso3: str
+    name: str
+    in_scope: int
+    reported: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.reported / self.in_scope) if self.in_scope else 0
+
+
+def round_progress(reporting_round: ReportingRound) -> list[RoundProgress]:
+    """Per country: in-scope implementations and how many have a report in the round.
+
+    A closed round answers from the figures frozen when it closed.
+    """
+    if reporting_round.closed_figures is not None:
+        return [RoundProgress(**row) for row in reporting_round.closed_figures["countries"]]
+    in_round = StatusUpdate.objects.filter(reporting_round=reporting_round, implementation=OuterRef("pk"))
+    rows = (
+        round_scope(reporting_round)
+        .annotate(reported=Exists(in_round))
+        .order_by()
+        .values("country__iso3", "country__name_en")
+        .annotate(in_scope=Count("pk"), reported_count=Count("pk", filter=Q(reported=True)))
+        .order_by("country__name_en")
+    )
+    return [
+        RoundProgress(
+            iso3=row["country__iso3"],
+            name=row["country__name_en"],
+            in_scope=row["in_scope"],
+            reported=row["reported_count"],
+        )
+        for row in rows
+    ]
+
+
+def round_list() -> QuerySet[ReportingRound]:
+    return ReportingRound.objects.prefetch_related("declarations").order_by("-starts_on", "-pk")
+
+
+@dataclass
+class PublicBlock:
+    declaration: Declaration
+    rows: list[SummaryRow]
+
+
+def public_summary() -> list[PublicBlock]:
+    """Per declaration and country, statuses counted from accepted reports only: one grouped query."""
+    grouped = (
+        annotate_state(Implementation.objects.filter(country__is_regional=False), accepted_only=True)
+        .order_by()
+        .values("commitment__declaration_id", "country_id", "state_status")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int, dict[int, dict[str, int]]] = {}
+    for row in grouped:
+        per_country = counts.setdefault(row["commitment__declaration_id"], {})
+        per_country.setdefault(row["country_id"], dict.fromkeys(Status.values, 0))[row["state_status"]] = row["n"]
+    countries = MemberCountry.objects.in_bulk()
+    return [
+        PublicBlock(
+            declaration=declaration,
+            rows=sorted(
+                (SummaryRow(country=countries[pk], counts=c) for pk, c in counts.get(declaration.pk, {}).items()),
+                key=lambda row: row.country.name_en,
+            ),
+        )
+        for declaration in Declaration.objects.order_by(F("adopted_on").desc(nulls_last=True), "title")
+    ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import IO
 
 from django.conf import settings
@@ -22,13 +23,15 @@ from commitments.models import (
     Evidence,
     EvidenceKind,
     Implementation,
+    ReportingRound,
     Review,
     ReviewState,
     Status,
     StatusUpdate,
 )
-from commitments.selectors import current_round
-from rcm_tracker.permissions import can_report_for, can_review
+from commitments.selectors import current_round, round_progress
+from declarations.models import Commitment, Declaration, MemberCountry
+from rcm_tracker.permissions import can_report_for, can_review, is_secretariat
 
 
 class StaleVersion(Exception):
@@ -255,3 +258,78 @@ def review_update(*, update: StatusUpdate, by: User, decision: str, comment: str
         audit_record(actor=by, action=f"review.{decision}", target=locked, changes={"comment": review.comment})
     update.refresh_from_db()
     return review
+
+
+def round_open(
+    *, name: str, starts_on: datetime.date, due_on: datetime.date, declarations: Sequence[Declaration], by: User
+) -> ReportingRound:
+    """Open a reporting round. One round is open at a time, so "the current round" is never ambiguous."""
+    if not is_secretariat(by):
+        raise PermissionDenied("Only the secretariat opens reporting rounds.")
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "Give the round a name, e.g. “2026 first semester”."
+    elif ReportingRound.objects.filter(name__iexact=name.strip()).exists():
+        errors["name"] = f"A round named “{name.strip()}” already exists."
+    if due_on < starts_on:
+        errors["due_on"] = "The due date cannot be before the start."
+    with transaction.atomic():
+        already_open = ReportingRound.objects.select_for_update().filter(closed_at__isnull=True).first()
+        if already_open is not None:
+            errors["__all__"] = f"Close “{already_open.name}” before opening another round."
+        if errors:
+            raise ValidationError(errors)
+        reporting_round = ReportingRound.objects.create(name=name.strip(), starts_on=starts_on, due_on=due_on)
+        reporting_round.declarations.set(declarations)
+        audit_record(
+            actor=by,
+            action="round.open",
+            target=reporting_round,
+            changes={"due_on": due_on.isoformat(), "declarations": [d.pk for d in declarations]},
+        )
+    return reporting_round
+
+
+def round_close(*, reporting_round: ReportingRound, by: User) -> ReportingRound:
+    """Close a round and freeze its figures: later reports and new declarations leave them as they were."""
+    if not is_secretariat(by):
+        raise PermissionDenied("Only the secretariat closes reporting rounds.")
+    with transaction.atomic():
+        locked = ReportingRound.objects.select_for_update().get(pk=reporting_round.pk)
+        if locked.closed_at is not None:
+            raise ValidationError({"__all__": f"“{locked.name}” is already closed."})
+        figures = [asdict(row) for row in round_progress(locked)]
+        ReportingRound.objects.filter(pk=locked.pk).update(
+            closed_at=timezone.now(), closed_figures={"countries": figures}
+        )
+        audit_record(actor=by, action="round.close", target=locked, changes={"countries": len(figures)})
+    reporting_round.refresh_from_db()
+    return reporting_round
+
+
+REGIONAL_ISO3 = "RCM"
+
+
+def regional_country() -> MemberCountry:
+    """The Conference as a whole, as the 'country' of regional implementations (created on first use)."""
+    country, _ = MemberCountry.objects.get_or_create(
+        iso3=REGIONAL_ISO3,
+        defaults={
+            "iso2": "XR",
+            "name_en": "Regional (the Conference as a whole)",
+            "name_es": "Regional (la Conferencia en su conjunto)",
+            "is_regional": True,
+        },
+    )
+    return country
+
+
+@transaction.atomic
+def regional_follow(*, commitment: Commitment, by: User) -> Implementation:
+    """Follow a commitment addressed to the Conference as a whole, reported by the secretariat."""
+    if not is_secretariat(by):
+        raise PermissionDenied("Only the secretariat follows regional actions.")
+    implementation, created = Implementation.objects.get_or_create(commitment=commitment, country=regional_country())
+    if created:
+        audit_record(actor=by, action="regional.follow", target=implementation)
+    return implementation

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commitments import views
+from commitments import dashboard_views, views
 
 app_name = "commitments"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("review/", views.review_queue, name="review-queue"),
     path("updates/<int:pk>/review/", views.update_review, name="update-review"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence-download"),
+    path("commitments/<int:pk>/regional/", views.commitment_follow_regionally, name="commitment-regional"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("rounds/", dashboard_views.round_list, name="round-list"),
+    path("rounds/<int:pk>/", dashboard_views.round_detail, name="round-detail"),
+    path("rounds/<int:pk>/close/", dashboard_views.round_close, name="round-close"),
+    path("public/", dashboard_views.public_summary, name="public-summary"),
 ]

@@ -17,7 +17,7 @@ from commitments.forms import LinkForm, LinkFormSet, ReportForm, ReviewForm, lin
 from commitments.models import Implementation, ReviewState, StatusUpdate
 from commitments.services import StaleVersion
 from declarations import selectors as declaration_selectors
-from declarations.models import MemberCountry
+from declarations.models import Commitment, MemberCountry
 from rcm_tracker.http import AuthenticatedHttpRequest
 from rcm_tracker.permissions import (
     can_report_for,
@@ -227,3 +227,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     return evidence_file_response(downloadable_evidence(user=request.user, pk=pk))
+
+
+@require_POST
+def commitment_follow_regionally(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    commitment = get_object_or_404(Commitment, pk=pk)
+    implementation = services.regional_follow(commitment=commitment, by=request.user)
+    messages.success(request, f"Action {commitment.number} is now followed as a regional action.")
+    return redirect("commitments:implementation-detail", pk=implementation.pk)

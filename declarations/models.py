@@ -26,6 +26,9 @@ class MemberCountry(models.Model):
     name_es = models.CharField("name (Spanish)", max_length=100)
     # Other spellings the parser accepts ("the United States of America", "Estados Unidos").
     aliases = models.JSONField(default=list, blank=True)
+    # The Conference as a whole: follows regional actions, reported by the secretariat; never a
+    # signatory and never counted among the Member Countries.
+    is_regional = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name_en"]

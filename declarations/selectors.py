@@ -16,7 +16,7 @@ def country_names_for_parser() -> tuple[CountryName, ...]:
     Before the database exists (a dry run on a fresh checkout) the built-in list serves.
     """
     try:
-        rows = list(MemberCountry.objects.all())
+        rows = list(MemberCountry.objects.filter(is_regional=False))
     except DatabaseError:
         return MEMBER_COUNTRIES
     if not rows:
@@ -55,16 +55,30 @@ def _signatories_in_text_order() -> Prefetch[str, QuerySet[Signatory], str]:
     )
 
 
-def declaration_get(*, pk: int) -> Declaration:
-    """One declaration with its signatories (in text order) and its numbered commitments."""
+def declaration_get(*, pk: int, with_regional: bool = False) -> Declaration:
+    """One declaration with its signatories (in text order) and its numbered commitments; with
+    `with_regional`, each commitment's regional implementation (`commitment.regional`, 0 or 1)."""
+    from commitments.models import Implementation
+
+    commitments = Commitment.objects.order_by("number")
+    if with_regional:
+        commitments = commitments.prefetch_related(
+            Prefetch(
+                "implementations",
+                queryset=Implementation.objects.filter(country__is_regional=True),
+                to_attr="regional",
+            )
+        )
     return Declaration.objects.prefetch_related(
-        _signatories_in_text_order(),
-        Prefetch("commitments", queryset=Commitment.objects.order_by("number")),
+        _signatories_in_text_order(), Prefetch("commitments", queryset=commitments)
     ).get(pk=pk)
 
 
 def country_list() -> QuerySet[MemberCountry]:
-    return MemberCountry.objects.annotate(implementation_count=Count("implementations")).order_by("name_en")
+    """Member Countries by name, then the regional follow-up (the Conference as a whole) if any."""
+    return MemberCountry.objects.annotate(implementation_count=Count("implementations")).order_by(
+        "is_regional", "name_en"
+    )
 
 
 def country_get(*, iso3: str) -> MemberCountry:

@@ -46,7 +46,9 @@ def can_view_implementation(user: AnyUser, implementation: Implementation) -> bo
 
 
 def can_report_for_country(user: AnyUser, country: MemberCountry) -> bool:
-    """Only an official of a country speaks for that country."""
+    """Only an official of a country speaks for that country; the secretariat for the region."""
+    if country.is_regional:
+        return is_secretariat(user)
     return bool(
         user.is_authenticated
         and user.is_active

@@ -238,6 +238,22 @@ RCM_MAX_UPLOAD_BYTES = env_int("RCM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# E-mail: printed on the console unless an SMTP server is configured.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RCM Commitment Tracker <no-reply@localhost>")
+# Absolute links in e-mails (there is no request to take the host from).
+RCM_SITE_URL = env_str("RCM_SITE_URL", "http://127.0.0.1:8000")
+
+# The dashboard highlights implementations whose last report is older than this.
+RCM_STALE_DAYS = env_int("RCM_STALE_DAYS", 180)
+# A public, read-only summary of accepted statuses at /public/ (no evidence, no comments).
+RCM_PUBLIC_SUMMARY = env_bool("RCM_PUBLIC_SUMMARY", default=False)
+
 # Reading other countries' data is allowed by default: RCM works on shared information.
 RCM_OFFICIALS_SEE_ALL_COUNTRIES = env_bool("RCM_OFFICIALS_SEE_ALL_COUNTRIES", default=True)
 

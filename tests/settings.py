@@ -7,6 +7,7 @@ REQUIRE_POSTGRES=1 (as in CI), where a missing PostgreSQL stops the run with a c
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 os.environ.setdefault("DEBUG", "0")
@@ -38,6 +39,12 @@ USING_POSTGRES = _problem is None
 from rcm_tracker.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
+
+if USING_POSTGRES:
+    # One test database per checkout (and per TEST_DATABASE_NAME), so two clones on one machine
+    # — a developer's tree and a CI run — never drop each other's database mid-run.
+    _checkout = hashlib.sha1(str(BASE_DIR).encode(), usedforsecurity=False).hexdigest()[:8]  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", f"test_rcm_{_checkout}")}  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # serve from the finders: the suite never runs collectstatic
 WHITENOISE_USE_FINDERS = True
