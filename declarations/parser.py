@@ -25,6 +25,7 @@ import bisect
 import codecs
 import datetime
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -395,7 +396,7 @@ def _estimate_wrap_width(doc: _Document) -> int | None:
     lines = doc.lines
     widths = [
         line.width
-        for line, following in zip(lines, lines[1:], strict=False)
+        for line, following in itertools.pairwise(lines)
         if not line.blank
         and _first_word_length(doc, line) < len(line.text)
         and not following.blank
@@ -638,25 +639,30 @@ def _continues_across_furniture(doc: _Document, before: _List, after: _List) -> 
 def _unmarked_lists(doc: _Document) -> list[_List]:
     """Best effort: actions written as plain paragraphs after "…agreed on the following:"."""
     found: list[_List] = []
+    scanned_to = -1  # lines already read as paragraphs: an introduction among them is not a new one
     for line in doc.lines:
-        if line.blank or _marker(line.text) is not None:
+        if line.index <= scanned_to or line.blank or _marker(line.text) is not None:
             continue
         if not (line.text.endswith(":") or _is_heading(line.text)):
             continue
         score = _intro_score(_intro_text(doc.lines, line.index + 1))
         if score < 2:
             continue
-        items = _paragraphs_after(doc, line.index + 1)
+        items, scanned_to = _paragraphs_after(doc, line.index + 1)
         if items:
             found.append(_List(items=items, intro_score=score, marked=False))
     return found
 
 
-def _paragraphs_after(doc: _Document, start: int) -> list[_Item]:
+def _paragraphs_after(doc: _Document, start: int) -> tuple[list[_Item], int]:
+    """The paragraphs from line ``start`` to the first closing line; and the last line read."""
     items: list[_Item] = []
     previous: _Line | None = None
     after_blank = False
+    title_skipped = False
+    last = start
     for line in doc.lines[start:]:
+        last = line.index
         if line.blank:
             after_blank = True
             continue
@@ -664,15 +670,15 @@ def _paragraphs_after(doc: _Document, start: int) -> list[_Item]:
             break  # a marked list: that one is the candidate, not these paragraphs
         if items and previous is not None and not after_blank and _continues_paragraph(doc, previous, line, 0):
             items[-1].lines.append(line)
-        elif _is_heading(line.text) and not items:
-            pass  # the quoted or capitalised name of the declaration right after the colon
+        elif _is_heading(line.text) and not items and not title_skipped:
+            title_skipped = True  # the quoted or capitalised name of the declaration after the colon
         elif doc.is_closing(line) or _is_heading(line.text) or _OPENER_RE.match(line.text) or _is_signature(line):
             break
         else:
             items.append(_Item(first=line, content=line.start))
         previous = line
         after_blank = False
-    return items
+    return items, last
 
 
 def _action_list(doc: _Document) -> _List | None:
@@ -699,17 +705,17 @@ def _commitments(doc: _Document, chosen: _List) -> tuple[ParsedCommitment, ...]:
 # Dates and places
 # --------------------------------------------------------------------------------------------
 
+_ENGLISH_MONTHS = "january february march april may june july august september october november december"
+_SPANISH_MONTHS = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+_MONTH_ABBREVIATIONS = "jan feb mar apr _ jun jul aug sep oct nov dec"
 _MONTHS: dict[str, int] = {
-    **{name: number for number, name in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
-    )},
-    **{name: number for number, name in enumerate(
-        ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"], 1
-    )},
-    "setiembre": 9,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12, "ene": 1, "abr": 4, "ago": 8, "dic": 12,
-}  # fmt: skip
+    name: number
+    for names in (_ENGLISH_MONTHS, _SPANISH_MONTHS, _MONTH_ABBREVIATIONS)
+    for number, name in enumerate(names.split(), 1)
+    if name != "_"
+}
+# Spanish variants and abbreviations ("setiembre" is the Central American spelling).
+_MONTHS.update({"setiembre": 9, "sept": 9, "ene": 1, "abr": 4, "ago": 8, "dic": 12})
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # Bounded whitespace everywhere: no quadratic backtracking over long runs of spaces.
 _SP = r"\s{1,4}"
@@ -941,36 +947,14 @@ _SEPARATOR_WORDS = frozenset({"and", "y", "e", "the", "la", "el", "los", "las", 
 _SEPARATOR_SPLIT_RE = re.compile(r"[\s,;/&•·*–—-]+")
 _MAX_SEPARATOR_LENGTH = 60
 # "Panamanian", "Guatemalan", "Belizean", "beliceño": adjectives that begin with a country's name.
+# fmt: off
 _ADJECTIVE_SUFFIXES = frozenset(
     [
-        "n",
-        "ns",
-        "an",
-        "ans",
-        "ian",
-        "ians",
-        "nian",
-        "nians",
-        "ean",
-        "eans",
-        "eno",
-        "ena",
-        "enos",
-        "enas",
-        "no",
-        "na",
-        "nos",
-        "nas",
-        "nse",
-        "nses",
-        "ense",
-        "enses",
-        "ese",
-        "eses",
-        "s",
-        "es",
+        "n", "ns", "an", "ans", "ian", "ians", "nian", "nians", "ean", "eans", "eno", "ena", "enos", "enas", "no",
+        "na", "nos", "nas", "nse", "nses", "ense", "enses", "ese", "eses", "s", "es",
     ]
 )
+# fmt: on
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 _CITY_AFTER_RE = re.compile(r"\s+city\b", re.IGNORECASE)
 _CITY_BEFORE_RE = re.compile(r"\b(?:ciudad|city)\s+(?:de|of)\s+(?:la\s+)?$", re.IGNORECASE)
@@ -1130,54 +1114,20 @@ def _signatories(doc: _Document, countries: _CountryMatcher, actions_start: int)
 # Language, title and kind
 # --------------------------------------------------------------------------------------------
 
+# fmt: off
 _ENGLISH_WORDS = frozenset(
     [
-        "the",
-        "and",
-        "of",
-        "to",
-        "in",
-        "for",
-        "with",
-        "on",
-        "that",
-        "is",
-        "are",
-        "we",
-        "our",
-        "by",
-        "this",
-        "these",
-        "which",
-        "from",
-        "as",
-        "its",
+        "the", "and", "of", "to", "in", "for", "with", "on", "that", "is", "are", "we", "our", "by", "this",
+        "these", "which", "from", "as", "its",
     ]
 )
 _SPANISH_WORDS = frozenset(
     [
-        "el",
-        "la",
-        "los",
-        "las",
-        "de",
-        "del",
-        "y",
-        "en",
-        "para",
-        "con",
-        "por",
-        "que",
-        "se",
-        "su",
-        "sus",
-        "una",
-        "un",
-        "al",
-        "sobre",
-        "como",
+        "el", "la", "los", "las", "de", "del", "y", "en", "para", "con", "por", "que", "se", "su", "sus", "una",
+        "un", "al", "sobre", "como",
     ]
 )
+# fmt: on
 _LANGUAGE_SAMPLE = 20_000
 
 
@@ -1192,105 +1142,23 @@ def _language(clean: str) -> str:
 _QUOTED_TITLE_RE = re.compile(r"[\"“”«„'‘’](?P<title>[^\"“”«»„]{3,250}?)[\"“”»'’]\s*[.:]?")
 _TITLE_WORD_RE = re.compile(r"declara|statement|comunicado|communiqu|compromiso|commitment|plan\b", re.I)
 _TITLE_NAME_RE = re.compile(r"declara|statement|comunicado|communiqu|conferen|meeting|reuni[oó]n|summit|cumbre", re.I)
+# fmt: off
 _SMALL_WORDS = frozenset(
     [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "nor",
-        "but",
-        "of",
-        "on",
-        "in",
-        "to",
-        "for",
-        "at",
-        "by",
-        "with",
-        "from",
-        "as",
-        "into",
-        "upon",
-        "per",
-        "vs",
-        "via",
-        "de",
-        "la",
-        "el",
-        "del",
-        "los",
-        "las",
-        "y",
-        "e",
-        "o",
-        "u",
-        "en",
-        "sobre",
-        "para",
-        "con",
-        "por",
-        "al",
-        "un",
-        "una",
+        "a", "an", "the", "and", "or", "nor", "but", "of", "on", "in", "to", "for", "at", "by", "with", "from",
+        "as", "into", "upon", "per", "vs", "via", "de", "la", "el", "del", "los", "las", "y", "e", "o", "u", "en",
+        "sobre", "para", "con", "por", "al", "un", "una",
     ]
 )
 _ACRONYMS = frozenset(
     [
-        "RCM",
-        "CRM",
-        "IOM",
-        "OIM",
-        "SICA",
-        "UN",
-        "ONU",
-        "UNHCR",
-        "ACNUR",
-        "OAS",
-        "OEA",
-        "SACM",
-        "CSM",
-        "MIRPS",
-        "GCM",
-        "PMM",
-        "USA",
-        "EEUU",
-        "EE.UU.",
-        "U.S.",
-        "UNICEF",
-        "OCAM",
-        "CELAC",
-        "COVID",
-        "LGBTI",
-        "LGTBI",
-        "LGBTIQ",
-        "SDG",
-        "SDGS",
-        "ODS",
-        "NGO",
-        "NGOS",
-        "ONG",
-        "ONGS",
-        "ILO",
-        "OIT",
-        "UNDP",
-        "PNUD",
-        "UNFPA",
-        "IDB",
-        "BID",
-        "ECLAC",
-        "CEPAL",
-        "OHCHR",
-        "ACNUDH",
-        "CARICOM",
-        "COMMCA",
-        "WHO",
-        "OMS",
-        "OPS",
-        "PAHO",
+        "RCM", "CRM", "IOM", "OIM", "SICA", "UN", "ONU", "UNHCR", "ACNUR", "OAS", "OEA", "SACM", "CSM", "MIRPS",
+        "GCM", "PMM", "USA", "EEUU", "EE.UU.", "U.S.", "UNICEF", "OCAM", "CELAC", "COVID", "LGBTI", "LGTBI",
+        "LGBTIQ", "SDG", "SDGS", "ODS", "NGO", "NGOS", "ONG", "ONGS", "ILO", "OIT", "UNDP", "PNUD", "UNFPA", "IDB",
+        "BID", "ECLAC", "CEPAL", "OHCHR", "ACNUDH", "CARICOM", "COMMCA", "WHO", "OMS", "OPS", "PAHO",
     ]
 )
+# fmt: on
 _NOT_ROMAN = frozenset({"MIX", "DI", "MI", "DIM", "MID", "LID", "CID", "DC", "CD", "MD", "LI", "MIL", "VID"})
 _VOWELS = frozenset("AEIOUYÁÉÍÓÚÜ")
 _TRIM_CHARS = "\"“”«»„'‘’()[]¿?¡!,;:."
@@ -1433,7 +1301,9 @@ def _title_and_kind(doc: _Document, language: str, actions_start: int) -> tuple[
 def parse_declaration(text: str, *, countries: Sequence[CountryName] = MEMBER_COUNTRIES) -> ParsedDeclaration:
     """Parse a declaration's plain text. Raises ParseError (and only that) when it is unusable."""
     try:
-        return _parse(text, _country_matcher(tuple(countries)))
+        # Rebuilt so the cache key is hashable even if a caller's aliases came as a list.
+        key = tuple(CountryName(c.iso3, c.name_en, c.name_es, tuple(c.aliases)) for c in countries)
+        return _parse(text, _country_matcher(key))
     except ParseError:
         raise
     except Exception as error:

@@ -12,6 +12,7 @@ admin.site.site_title = "RCM Commitment Tracker"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="declarations:declaration-list"), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("declarations/", include("declarations.urls")),

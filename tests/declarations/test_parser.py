@@ -40,6 +40,14 @@ def parse(text: str) -> ParsedDeclaration:
     return declaration
 
 
+def parse_or_error(text: str) -> ParsedDeclaration | str:
+    """The declaration, or the message of the ParseError; any other exception propagates."""
+    try:
+        return parse_declaration(text)
+    except ParseError as error:
+        return str(error)
+
+
 def texts(declaration: ParsedDeclaration) -> list[str]:
     return [commitment.text for commitment in declaration.commitments]
 
@@ -435,7 +443,7 @@ def test_unmarked_paragraphs_after_an_introducing_colon_are_the_actions():
 
 
 def test_no_recommended_actions_is_an_error():
-    with pytest.raises(ParseError, match="^no recommended actions found$"):
+    with pytest.raises(ParseError, match=r"^no recommended actions found$"):
         parse_declaration("The Vice-Ministers of Belize and Mexico met and talked about migration.\n")
 
 
@@ -634,7 +642,7 @@ def test_the_enumeration_before_the_actions_wins_over_a_longer_one_inside_them()
     ],
 )
 def test_no_member_country_is_an_error(text):
-    with pytest.raises(ParseError, match="^no signatory Member Country recognised$"):
+    with pytest.raises(ParseError, match=r"^no signatory Member Country recognised$"):
         parse_declaration(text)
 
 
@@ -644,6 +652,11 @@ def test_a_custom_country_list_is_used():
         "The Vice-Ministers of Argentina and Mexico agreed:\n\n1. Meet.\n", countries=(argentina,)
     )
     assert declaration.signatories == ("ARG",)
+
+
+def test_aliases_given_as_a_list_are_accepted():
+    mexico = CountryName(iso3="MEX", name_en="Mexico", name_es="México", aliases=["Méjico"])  # type: ignore[arg-type]
+    assert parse_declaration("Méjico agreed:\n\n1. Act.\n", countries=[mexico]).signatories == ("MEX",)
 
 
 def test_a_database_country_list_missing_aliases_still_knows_mexicos_official_name():
@@ -763,17 +776,19 @@ def test_language_is_detected_from_common_words(text, language):
         " " * 20000 + "\n1. x",
         "\n" * 20000,
         "[bookmark: " * 2000,
+        "They agreed:\n" * 3000,  # each line an introduction: must not rescan the rest each time
+        "CONCLUSIONS\n" * 3000,
+        "They agreed:\nBelize acts.\n\n" * 1000,
     ],
 )
 def test_nasty_inputs_only_ever_raise_parse_error(text):
     started = time.perf_counter()
-    try:
-        declaration = parse_declaration(text)
-    except ParseError as error:
-        assert "unexpected error" not in str(error)
-    else:
-        assert declaration.commitments
+    outcome = parse_or_error(text)
     assert time.perf_counter() - started < 1.0
+    if isinstance(outcome, str):
+        assert outcome in {"no recommended actions found", "no signatory Member Country recognised"}
+    else:
+        assert outcome.commitments
 
 
 def test_a_ten_kilobyte_declaration_parses_quickly():
