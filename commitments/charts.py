@@ -15,7 +15,7 @@ from commitments.dashboard import Figures
 from commitments.models import Status
 
 # The same hues as the status badges in app.css; patterns are not needed: the table carries the numbers.
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     Status.NOT_REPORTED: "#c4c8cc",
     Status.NOT_STARTED: "#d9822b",
     Status.PLANNED: "#e6c35c",

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import tempfile
+from collections.abc import Sequence
 
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
@@ -45,7 +46,7 @@ def block_rows(block: DeclarationBlock) -> list[list[str | int]]:
     return rows
 
 
-def summary_rows(country_figures: list[tuple[object, Figures]]) -> list[list[str | int]]:
+def summary_rows(country_figures: Sequence[tuple[object, Figures]]) -> list[list[str | int]]:
     labels = [label for _code, label, _n in Figures().ordered_counts()]
     rows: list[list[str | int]] = [["Country", *labels, "Total", "Completion", "Avg. progress", "Stale"]]
     for country, figures in country_figures:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from commitments.models import Implementation, ReportingRound, ReviewState, Status, StatusUpdate
 
-STATE_FIELDS = ("state_status", "state_progress", "state_reported_at", "state_version")
+STATE_STATUS = "state_status"
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:

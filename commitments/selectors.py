@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from commitments.filters import ImplementationFilter, ReviewQueueFilter, apply_filters
-from commitments.history import annotate_state, end_of_day
+from commitments.history import STATE_STATUS, annotate_state, end_of_day
 from commitments.models import Evidence, Implementation, ReportingRound, ReviewState, Status, StatusUpdate
 from declarations.models import Declaration, MemberCountry
 from rcm_tracker.permissions import can_view_all_countries
@@ -126,7 +126,7 @@ def implementation_summary(
             reporting_round=reporting_round,
             accepted_only=accepted_only,
         )
-        status_field = "state_status"
+        status_field = STATE_STATUS
     grouped = queryset.order_by().values("country_id", status_field).annotate(n=Count("pk"))
     counts: dict[int, dict[str, int]] = {}
     for row in grouped:
@@ -196,13 +196,13 @@ def public_summary() -> list[PublicBlock]:
     grouped = (
         annotate_state(Implementation.objects.filter(country__is_regional=False), accepted_only=True)
         .order_by()
-        .values("commitment__declaration_id", "country_id", "state_status")
+        .values("commitment__declaration_id", "country_id", STATE_STATUS)
         .annotate(n=Count("pk"))
     )
     counts: dict[int, dict[int, dict[str, int]]] = {}
     for row in grouped:
         per_country = counts.setdefault(row["commitment__declaration_id"], {})
-        per_country.setdefault(row["country_id"], dict.fromkeys(Status.values, 0))[row["state_status"]] = row["n"]
+        per_country.setdefault(row["country_id"], dict.fromkeys(Status.values, 0))[row[STATE_STATUS]] = row["n"]
     countries = MemberCountry.objects.in_bulk()
     return [
         PublicBlock(
