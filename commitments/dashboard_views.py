@@ -22,7 +22,11 @@ from rcm_tracker.permissions import is_secretariat
 
 def _dashboard_from(form: DashboardFilterForm) -> Dashboard:
     data = form.cleaned_data
-    declarations = [data["declaration"]] if data["declaration"] else list(declaration_selectors.declaration_list())
+    in_round = list(data["round"].declarations.all()) if data["round"] else []
+    # A round looks at its own declarations unless one is chosen; otherwise, all of them.
+    declarations = [data["declaration"]] if data["declaration"] else in_round or list(
+        declaration_selectors.declaration_list()
+    )
     return build_dashboard(
         declarations=declarations,
         countries=[data["country"]] if data["country"] else [],
