@@ -74,3 +74,15 @@ def secretariat_group() -> Group:
     group, _ = Group.objects.get_or_create(name="Secretariat")
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=SECRETARIAT_APPS))
     return group
+
+
+def password_changed(*, user: User) -> None:
+    """After a password change nothing issued under the old one keeps working.
+
+    Django already ends the user's other browser sessions (their session hash no longer
+    matches); API tokens carry no such hash, so they are deleted here.
+    """
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
+    audit_record(actor=user, action="user.password_change", target=user)

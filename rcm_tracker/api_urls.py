@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -53,7 +53,10 @@ class ObtainToken(ObtainAuthToken):
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
-        if not serializer.is_valid():
+        valid = serializer.is_valid()
+        if getattr(request, "axes_locked_out", False):  # set by django-axes during authenticate()
+            raise Throttled(detail="Too many failed sign-ins for this username from this address; try again later.")
+        if not valid:
             if set(serializer.errors) == {"non_field_errors"}:
                 raise AuthenticationFailed("Unable to sign in with these credentials.")
             raise ValidationError(serializer.errors)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from accounts.views import PasswordChangeView
 from rcm_tracker import views
 from rcm_tracker.api import not_found as api_not_found
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),
     path("declarations/", include("declarations.urls")),
     path("", include("commitments.urls")),
     path("audit/", include("audit.urls")),
