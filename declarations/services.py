@@ -181,3 +181,29 @@ def _create_missing_implementations(declaration: Declaration) -> None:
         for country_id in country_ids
         if (commitment_id, country_id) not in existing
     )
+
+
+class _PreviewRollback(Exception):
+    """Carries a preview's outcome out of the transaction it undoes."""
+
+    def __init__(self, outcome: LoadOutcome) -> None:
+        super().__init__(outcome.action)
+        self.outcome = outcome
+
+
+def declaration_preview(*, parsed: ParsedDeclaration, source_text: str, source_name: str = "") -> LoadOutcome:
+    """What `declaration_load` would do with this text, writing nothing.
+
+    It runs the load itself and rolls it back, so a preview can never promise a change the load
+    would refuse, nor miss one it would make. A refusal raises DeclarationLoadError as the load
+    does. For "created", the outcome's declaration is unsaved (pk None); otherwise it is the
+    existing declaration as the load would leave it in memory — not as the database still holds it.
+    """
+    try:
+        with transaction.atomic():
+            raise _PreviewRollback(declaration_load(parsed=parsed, source_text=source_text, source_name=source_name))
+    except _PreviewRollback as rollback:
+        outcome = rollback.outcome
+    if outcome.action == "created":
+        outcome.declaration.pk = None  # its row was rolled back; nothing may link to it
+    return outcome

@@ -26,6 +26,14 @@ class SwaggerDocs(SpectacularSwaggerSplitView):
     """Swagger UI from local files. Its page carries one inline <style>, which the site-wide
     policy forbids; this page alone may use inline styles (still no inline script)."""
 
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        view = super().as_view(**initkwargs)
+        # DRF exempts its views from LoginRequiredMiddleware; this one is an HTML page, so an
+        # anonymous visitor is sent to the login page like for any other page.
+        view.login_required = True
+        return view
+
     @extend_schema(exclude=True)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response: Response = super().get(request, *args, **kwargs)  # type: ignore[no-untyped-call]
@@ -81,6 +89,6 @@ urlpatterns = [
     path("evidence/<int:pk>/download/", commitments_api.EvidenceDownload.as_view(), name="evidence-download"),
     path("summary/", commitments_api.Summary.as_view(), name="summary"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", login_not_required(SwaggerDocs.as_view(url_name="api:schema")), name="docs"),
+    path("docs/", SwaggerDocs.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*$", not_found),
 ]

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -22,3 +28,91 @@ class ContentSecurityPolicyMiddleware:
         if self.policy:
             response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers 503 (JSON under /api/, a small HTML page elsewhere) while the database does not answer.
+
+    Django wraps every middleware in its own exception-to-500 conversion, so a try/except around
+    `get_response` never sees a database error raised further in; and DRF turns the errors of API
+    views into its own 500 before `process_exception` could. The database is therefore checked
+    in `process_view`, before the session, the login check or DRF's token lookup touch it. The
+    check is the one CONN_HEALTH_CHECKS would make at the request's first query anyway (a reused
+    connection is tested once per request, a dead one is reopened), so a view that queries pays
+    nothing extra.
+    `process_exception` catches a database that fails in the middle of an HTML view.
+    Static files never reach `process_view` (WhiteNoise answers first), so the 503 page keeps its CSS.
+    """
+
+    RETRY_AFTER_SECONDS = 30
+    # Views that report an outage themselves, in a shape their clients already parse.
+    SELF_REPORTING_VIEWS = frozenset({"healthz"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        try:
+            connection.close_if_health_check_failed()
+            connection.ensure_connection()
+        except (OperationalError, InterfaceError) as exc:
+            match = request.resolver_match
+            if match is not None and match.url_name in self.SELF_REPORTING_VIEWS:
+                # Called here, before the login check: that check would read a signed-in
+                # browser's session from the database and turn the health answer into a 500.
+                return view_func(request, *view_args, **view_kwargs)
+            return self.unavailable(request, exc)
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return self.unavailable(request, exception)
+        return None
+
+    def unavailable(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        # One line, no traceback: during an outage every request lands here, and the driver's
+        # message ("connection refused", "terminating connection") already names the cause.
+        logger.error("Database unavailable, answering 503 to %s %s: %s", request.method, request.path, exc)
+        response: HttpResponse
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {
+                    "status": 503,
+                    "title": "Service unavailable",
+                    "detail": "The service cannot reach its database at the moment. "
+                    f"Try again in {self.RETRY_AFTER_SECONDS} seconds.",
+                },
+                status=503,
+            )
+        else:
+            response = HttpResponse(self._page(), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        # An outage must not be cached by a proxy and served after the database is back.
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def _page(self) -> str:
+        # Rendered without the request: the context processors would load the user from the
+        # database that just failed.
+        try:
+            return render_to_string("503.html", {"retry_after": self.RETRY_AFTER_SECONDS})
+        except Exception:  # an error page must not fail in turn, e.g. on a missing static manifest
+            logger.exception("The 503 page could not be rendered; answering the plain version")
+            return FALLBACK_503_PAGE
+
+
+FALLBACK_503_PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Service unavailable</title></head>'
+    "<body><main><h1>Service temporarily unavailable</h1>"
+    "<p>The RCM Commitment Tracker cannot reach its database. Nothing you sent was saved. "
+    "Please try again in a minute.</p></main></body></html>"
+)

@@ -30,8 +30,14 @@ def test_headers_on_a_signed_in_page(login_as, darien):
     assert "<script>" not in response.content.decode()  # nothing the policy would have to allow
 
 
-def test_api_docs_allow_only_their_inline_style(client):
-    response = client.get("/api/v1/docs/")
+def test_api_docs_and_schema_are_for_signed_in_users(client, login_as):
+    assert client.get("/api/v1/docs/")["Location"].startswith(reverse("login"))
+    assert client.get("/api/v1/schema/").status_code == 401
+    assert login_as("observer").get("/api/v1/schema/").status_code == 200
+
+
+def test_api_docs_allow_only_their_inline_style(login_as):
+    response = login_as("observer").get("/api/v1/docs/")
     assert response.status_code == 200
     policy = response["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy
@@ -47,7 +53,9 @@ def test_session_and_csrf_cookies_are_http_only(client, official_mex):
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "SECURE_", "DJANGO_SETTINGS"))},
+        # Only what a production host would have: not the test run's DEBUG, SECURE_* or the
+        # browser tests' DJANGO_ALLOW_ASYNC_UNSAFE.
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "SECURE_", "DJANGO_"))},
         "DEBUG": "0",
         "SECRET_KEY": "a-production-like-secret-key-" + "x" * 40,
         "ALLOWED_HOSTS": "rcm.example.org",

@@ -14,9 +14,6 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
-# Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from
-# the test body without this. The live server itself runs in its own thread, unaffected.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +24,9 @@ def browser() -> Iterator[Any]:
         pytest.fail(f"E2E=1 but no Chromium at {CHROMIUM}: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from
+    # the test body without this, for as long as the browser runs. The live server's thread is unaffected.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -41,6 +41,7 @@ def browser() -> Iterator[Any]:
         )
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
