@@ -57,3 +57,15 @@ check-deploy: install  ## Django's deployment checks under production settings
 
 clean:  ## Remove the virtualenv, the development database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
+
+# Backups: one archive holding the database (pg_dump, or a copy of the SQLite file) and the evidence
+# files. No `install` prerequisite on purpose: on a server it would write a development .env (DEBUG=1).
+.PHONY: backup restore
+BACKUP_DIR ?= backups
+
+backup:  ## Archive the database and evidence files into backups/rcm-YYYYmmdd-HHMMSS.tar.gz (BACKUP_DIR=…)
+	$(PY) manage.py backup --dir "$(BACKUP_DIR)"
+
+restore:  ## Replace the database and evidence files from an archive: make restore FILE=… [YES=1]
+	@test -n "$(FILE)" || { echo "make restore needs the archive: make restore FILE=backups/rcm-YYYYmmdd-HHMMSS.tar.gz" >&2; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(YES),--yes)

@@ -87,7 +87,7 @@ def libpq_environment(db: dict[str, Any]) -> dict[str, str]:
 def run_client(args: list[str], *, env: dict[str, str]) -> None:
     """Run a PostgreSQL client program; a failure becomes a CommandError with its own words."""
     if shutil.which(args[0]) is None:
-        raise CommandError(f"{args[0]} is not installed: install the PostgreSQL client (apt-get install postgresql-client)")
+        raise CommandError(f"{args[0]} is not installed: apt-get install postgresql-client (same major version)")
     result = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # noqa: S603 (no shell)
     if result.returncode != 0:
         detail = " ".join(line.strip() for line in result.stderr.strip().splitlines()[-5:]) or "no message"

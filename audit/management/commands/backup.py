@@ -21,7 +21,7 @@ from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from audit.management import archive
@@ -112,7 +112,10 @@ class Command(BaseCommand):
         directory = Path(options["dir"] or os.environ.get("BACKUP_DIR") or Path(settings.BASE_DIR) / "backups")
         directory.mkdir(parents=True, exist_ok=True)
         media_root = Path(settings.MEDIA_ROOT)
-        migrations = archive.applied_migrations(connections["default"])
+        try:
+            migrations = archive.applied_migrations(connections["default"])
+        except DatabaseError as exc:
+            raise CommandError(f"cannot read the {archive.describe_database(db)}: {exc}") from None
 
         # Temporary files live beside the archive: same disk (the final rename is atomic) and no
         # half-written archive ever carries the rcm-*.tar.gz name a cron clean-up or restore looks for.
