@@ -24,8 +24,8 @@ def _dashboard_from(form: DashboardFilterForm) -> Dashboard:
     data = form.cleaned_data
     in_round = list(data["round"].declarations.all()) if data["round"] else []
     # A round looks at its own declarations unless one is chosen; otherwise, all of them.
-    declarations = [data["declaration"]] if data["declaration"] else in_round or list(
-        declaration_selectors.declaration_list()
+    declarations = (
+        [data["declaration"]] if data["declaration"] else in_round or list(declaration_selectors.declaration_list())
     )
     return build_dashboard(
         declarations=declarations,

@@ -31,6 +31,7 @@ from commitments.models import (
 )
 from commitments.selectors import current_round, round_progress
 from declarations.models import Commitment, Declaration, MemberCountry
+from notifications.services import notify_review
 from rcm_tracker.permissions import can_report_for, can_review, is_secretariat
 
 
@@ -122,14 +123,20 @@ def report_update(
     expected_version: int | None = None,
     links: Sequence[LinkInput] = (),
     files: Sequence[FileInput] = (),
+    on_behalf: bool = False,
 ) -> StatusUpdate:
     """Append an update to an implementation's history and make it the current state.
 
     Everything is checked before anything is written; the row lock serialises concurrent
     reports on one implementation, so the current state always equals the latest update.
     Stored files are removed again if the transaction does not commit.
+    `on_behalf`: the secretariat records a country's report for it (a spreadsheet the country
+    sent); only then may someone other than the country's official write, and the audit says so.
     """
-    if not can_report_for(by, implementation):
+    if on_behalf:
+        if not is_secretariat(by):
+            raise PermissionDenied("Only the secretariat reports on behalf of a country.")
+    elif not can_report_for(by, implementation):
         raise PermissionDenied("Only an official of this country may report on it.")
     progress = validate_report(status=status, progress=progress, summary=summary)
     validate_links(links)
@@ -169,6 +176,7 @@ def report_update(
                 "after": {"status": status, "progress": progress, "version": update.sequence},
                 "update": update.pk,
                 "evidence": len(links) + len(files),
+                **({"on_behalf": True} if on_behalf else {}),
             },
         )
     implementation.refresh_from_db()
@@ -256,6 +264,7 @@ def review_update(*, update: StatusUpdate, by: User, decision: str, comment: str
         # Only the latest update's review shows in the workspace; an older one stays in history.
         Implementation.objects.filter(pk=locked.implementation_id, latest_update=locked).update(review_state=decision)
         audit_record(actor=by, action=f"review.{decision}", target=locked, changes={"comment": review.comment})
+        notify_review(review=review)
     update.refresh_from_db()
     return review
 

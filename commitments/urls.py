@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commitments import dashboard_views, views
+from commitments import dashboard_views, import_views, views
 
 app_name = "commitments"
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("rounds/<int:pk>/", dashboard_views.round_detail, name="round-detail"),
     path("rounds/<int:pk>/close/", dashboard_views.round_close, name="round-close"),
     path("public/", dashboard_views.public_summary, name="public-summary"),
+    path("countries/<str:iso3>/spreadsheet.xlsx", import_views.spreadsheet_xlsx, name="spreadsheet-xlsx"),
+    path("countries/<str:iso3>/spreadsheet.csv", import_views.spreadsheet_csv, name="spreadsheet-csv"),
+    path("import/", import_views.import_upload, name="import-upload"),
+    path("import/confirm/", import_views.import_confirm, name="import-confirm"),
 ]

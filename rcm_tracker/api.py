@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
@@ -39,6 +40,7 @@ TITLES = {
     415: "Unsupported file type",
     429: "Too many requests",
     500: "Internal error",
+    503: "Service unavailable",
 }
 
 
@@ -110,6 +112,13 @@ def _validation_errors(exc: DjangoValidationError) -> tuple[int, dict[str, list[
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Domain errors → JSON problems; anything unexpected → a JSON 500, never an HTML page."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.error("Database unavailable during an API call: %s", exc)
+        return Response(
+            problem(503, "The database is not answering; try again in a moment."),
+            status=503,
+            headers={"Retry-After": "30"},
+        )
     if isinstance(exc, StaleVersion):
         from commitments.api import ImplementationOut
 

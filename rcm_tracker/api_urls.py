@@ -31,7 +31,7 @@ class SwaggerDocs(SpectacularSwaggerSplitView):
         view = super().as_view(**initkwargs)
         # DRF exempts its views from LoginRequiredMiddleware; this one is an HTML page, so an
         # anonymous visitor is sent to the login page like for any other page.
-        view.login_required = True
+        view.login_required = True  # type: ignore[attr-defined]
         return view
 
     @extend_schema(exclude=True)

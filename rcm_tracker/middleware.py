@@ -113,6 +113,7 @@ class DatabaseUnavailableMiddleware:
 FALLBACK_503_PAGE = (
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Service unavailable</title></head>'
     "<body><main><h1>Service temporarily unavailable</h1>"
-    "<p>The RCM Commitment Tracker cannot reach its database. Nothing you sent was saved. "
-    "Please try again in a minute.</p></main></body></html>"
+    "<p>The RCM Commitment Tracker cannot reach its database. Please try again in a minute. "
+    "If you were saving a report, check the implementation's history before sending it again.</p>"
+    "</main></body></html>"
 )

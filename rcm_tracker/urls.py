@@ -20,6 +20,7 @@ urlpatterns = [
     path("declarations/", include("declarations.urls")),
     path("", include("commitments.urls")),
     path("audit/", include("audit.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("rcm_tracker.api_urls")),
     re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),

@@ -2,7 +2,8 @@
 service recovers by itself once the database is back, without a restart.
 
 The machine's PostgreSQL is shared, so it is never stopped: the outage is made by pointing this
-process's connection at a port where nothing listens, or by ending this process's own backend.
+process's connection at a port where nothing listens, by ending this process's own backend, or,
+through gunicorn, by closing a scratch database of the test's own to connections.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ import psycopg
 import pytest
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.test import Client, RequestFactory
+from psycopg import sql
 
 from rcm_tracker.middleware import FALLBACK_503_PAGE, DatabaseUnavailableMiddleware
 
-# transaction=True: the connection is closed and reopened during the test, which the
-# wrapping transaction of an ordinary database test would not survive.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# The scratch database and the gunicorn server of the concurrency test, shared as fixtures.
+from tests.test_concurrency import OFFICIALS, Database, Server, call, scratch_database, server  # noqa: F401
+
+pytestmark = pytest.mark.postgres
+# The connection is closed and reopened during the test, which the wrapping transaction of an
+# ordinary database test would not survive.
+reconnecting = pytest.mark.django_db(transaction=True)
 
 HTML_PAGE = "/declarations/"
 API_PATH = "/api/v1/implementations/"
@@ -74,6 +80,7 @@ def assert_api_503(response) -> None:
     assert "database" in body["detail"]
 
 
+@reconnecting
 def test_every_kind_of_request_answers_503_while_the_database_is_down_and_200_after(
     signed_in, token_client, mex_implementation
 ):
@@ -109,6 +116,7 @@ def test_every_kind_of_request_answers_503_while_the_database_is_down_and_200_af
     assert mex_implementation.version == 0  # the update sent during the outage wrote nothing
 
 
+@reconnecting
 def test_a_connection_the_server_dropped_is_replaced_on_the_next_request(signed_in, token_client):
     """A database restart ends every open connection; CONN_HEALTH_CHECKS finds the dead one
     before the request uses it, so not even the first request after the restart fails."""
@@ -159,3 +167,66 @@ def test_the_503_page_falls_back_to_plain_html_when_its_template_fails():
     assert response is not None
     assert response.status_code == 503
     assert response.content.decode() == FALLBACK_503_PAGE
+
+
+# --- the same through gunicorn: real request cycles, several processes --------------------------
+
+
+def _end_connections(database: Database, *, accept_new: bool) -> None:
+    """End every connection to the scratch database (as a server restart would); with
+    accept_new=False, also refuse new ones until called again (an outage)."""
+    with psycopg.connect(**database.params, dbname="postgres", autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS {}").format(
+                sql.Identifier(database.name), sql.SQL("true" if accept_new else "false")
+            )
+        )
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database.name],
+        )
+
+
+def test_through_gunicorn_an_outage_answers_503_and_heals_without_a_restart(
+    server: Server,  # noqa: F811 -- the fixture imported above
+    scratch_database: Database,  # noqa: F811
+):
+    credentials = {"username": OFFICIALS[0], "password": server.password}
+    login = call(server.port, "POST", "/api/v1/auth/token/", payload=credentials)
+    assert login.status == 200, login.body
+    token = login.body["token"]
+
+    def probe() -> dict[str, tuple[int, object]]:
+        api = call(server.port, "GET", "/api/v1/implementations/?country=MEX", token=token)
+        # An anonymous page is redirected to the login page (no page is rendered: this server
+        # has no collected static files, which the pages' stylesheet links need).
+        page = call(server.port, "GET", "/declarations/")
+        health = call(server.port, "GET", "/healthz")
+        return {"api": (api.status, api.body), "page": (page.status, page.body), "health": (health.status, health.body)}
+
+    def assert_up() -> None:
+        for _ in range(16):  # enough to reach most of the 4 workers × 2 threads and their connections
+            answers = probe()
+            assert {name: status for name, (status, _) in answers.items()} == {"api": 200, "page": 302, "health": 200}
+
+    assert_up()
+
+    # A database restart ends every connection: CONN_HEALTH_CHECKS replaces them, no request fails.
+    _end_connections(scratch_database, accept_new=True)
+    assert_up()
+
+    _end_connections(scratch_database, accept_new=False)
+    try:
+        for _ in range(8):
+            answers = probe()
+            api_status, api_body = answers["api"]
+            assert api_status == 503 and isinstance(api_body, dict)
+            assert api_body["title"] == "Service unavailable"
+            page_status, page_body = answers["page"]
+            assert page_status == 503 and "Service temporarily unavailable" in str(page_body)
+            assert "Traceback" not in str(page_body)
+            assert answers["health"] == (503, {"status": "unavailable", "database": "down"})
+    finally:
+        _end_connections(scratch_database, accept_new=True)
+
+    assert_up()  # the same processes, back by themselves

@@ -10,13 +10,14 @@ import json
 
 import pytest
 import schemathesis
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 
 from rcm_tracker.wsgi import application
+
 
 def _load_schema() -> schemathesis.schemas.BaseSchema:
     """The schema as /api/v1/schema/ serves it (that endpoint needs a signed-in user, and there is

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('declarations', '0001_initial'),
+        ("declarations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membercountry',
-            name='is_regional',
+            model_name="membercountry",
+            name="is_regional",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -15,7 +15,9 @@ from tests.e2e.conftest import screenshot, sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_secretariat_opens_a_round_and_prepares_the_meeting(page, secretariat, official_mex, mex_implementation, tmp_path):
+def test_secretariat_opens_a_round_and_prepares_the_meeting(
+    page, secretariat, official_mex, mex_implementation, tmp_path
+):
     sign_in(page, secretariat.username, PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Rounds").click()
     page.get_by_label("Name").fill("2026 second semester")

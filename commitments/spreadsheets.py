@@ -1,0 +1,619 @@
+"""Reporting from a spreadsheet: a country's implementations out as XLSX or CSV, filled offline, back in.
+
+The file is never trusted. Each row is checked against the database when the file is uploaded
+(the preview) and again at confirmation, with the form's rules (`validate_report`), and written
+through the form's service (`report_update`), so a spreadsheet can do nothing the form cannot.
+Between preview and confirmation the rows travel signed inside the page: no temporary storage,
+and a payload changed on the way is refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from accounts.models import User
+from audit.services import audit_record
+from commitments.models import REPORTABLE_STATUSES, Implementation, Status, StatusUpdate
+from commitments.services import StaleVersion, report_update, validate_report
+from declarations.models import MemberCountry
+from rcm_tracker.permissions import can_report_for_country, is_secretariat
+
+if TYPE_CHECKING:
+    from rcm_tracker.permissions import AnyUser
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+# An XLSX is a zip: a small file can unpack to gigabytes. A real report unpacks to a few megabytes.
+MAX_UNPACKED_BYTES = 25 * MAX_UPLOAD_BYTES
+SHEET_TITLE = "Report"
+_PAYLOAD_SALT = "commitments.spreadsheet-import.rows"
+# A preview older than this is refused at confirmation: the page has been left open too long to
+# be what the person last looked at.
+PAYLOAD_MAX_AGE_SECONDS = 24 * 60 * 60
+
+STATUS_LABELS = {code: str(label) for code, label in Status.choices}
+REPORTABLE_LABELS = [str(label) for _code, label in REPORTABLE_STATUSES]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: int
+    editable: bool = False
+    wrap: bool = False
+
+
+COLUMNS = [
+    Column("id", "id", 8),
+    Column("declaration", "Declaration", 28, wrap=True),
+    Column("number", "Number", 9),
+    Column("commitment", "Commitment", 60, wrap=True),
+    Column("status", "Status", 18, editable=True),
+    Column("progress", "Progress (%)", 13, editable=True),
+    Column("summary", "Summary of what was done (for the new report)", 60, editable=True, wrap=True),
+    Column("version", "Version (do not change)", 12),
+]
+KEYS = [column.key for column in COLUMNS]
+# What an upload must have; the other columns are there for the person filling it in.
+REQUIRED_KEYS = ("id", "status", "progress", "summary", "version")
+COLUMN_NAMES = {"status": "Status", "progress": "Progress", "summary": "Summary"}
+
+
+class SpreadsheetError(Exception):
+    """The upload cannot be used at all (not a spreadsheet, wrong columns, too large); the message says why."""
+
+
+# --------------------------------------------------------------------------------------------
+# Download
+# --------------------------------------------------------------------------------------------
+
+
+def sheet_rows(implementations: Iterable[Implementation]) -> Iterator[list[Any]]:
+    """One row per implementation, in the order of COLUMNS; the summary is left for the new report."""
+    for item in implementations:
+        yield [
+            item.pk,
+            item.commitment.declaration.title,
+            item.commitment.number,
+            item.commitment.text,
+            STATUS_LABELS[item.status],
+            item.progress,
+            "",
+            item.version,
+        ]
+
+
+def build_csv(implementations: Iterable[Implementation]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.header for column in COLUMNS])
+    writer.writerows(["" if value is None else value for value in row] for row in sheet_rows(implementations))
+    # The BOM makes spreadsheet programs open accented text as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def build_xlsx(country: MemberCountry, implementations: Iterable[Implementation]) -> bytes:
+    """The report sheet: read-only columns locked, status and progress checked as they are typed.
+
+    The protection has no password on purpose: it prevents slips, not intent; what comes back
+    is checked on upload whatever the sheet allowed.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    sheet.append([column.header for column in COLUMNS])
+    for row in sheet_rows(implementations):
+        sheet.append(row)
+    last = sheet.max_row
+
+    editable_fill = PatternFill("solid", start_color="FFF8E1")
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        header = sheet.cell(row=1, column=index)
+        header.font = Font(bold=True)
+        header.alignment = Alignment(wrap_text=True, vertical="top")
+        for (cell,) in sheet.iter_rows(min_row=2, max_row=last, min_col=index, max_col=index):
+            cell.alignment = Alignment(wrap_text=column.wrap, vertical="top")
+            if column.editable:
+                cell.protection = Protection(locked=False)
+                cell.fill = editable_fill
+    sheet.column_dimensions["A"].hidden = True  # the id ties a row to its implementation; nobody needs to read it
+    sheet.freeze_panes = "B2"
+
+    if last > 1:
+        status_letter = get_column_letter(KEYS.index("status") + 1)
+        progress_letter = get_column_letter(KEYS.index("progress") + 1)
+        statuses = DataValidation(
+            type="list",
+            formula1='"' + ",".join(REPORTABLE_LABELS) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Status",
+            error="Choose a status from the list.",
+        )
+        statuses.add(f"{status_letter}2:{status_letter}{last}")
+        progress = DataValidation(
+            type="whole",
+            operator="between",
+            formula1="0",
+            formula2="100",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Progress",
+            error="A whole number from 0 to 100, or empty.",
+        )
+        progress.add(f"{progress_letter}2:{progress_letter}{last}")
+        sheet.add_data_validation(statuses)
+        sheet.add_data_validation(progress)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
+
+    sheet.protection.sheet = True
+    # Resizing and filtering do not change what is reported: allow them.
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    sheet.protection.autoFilter = False
+    _add_instructions(workbook, country)
+    workbook.active = 0
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_instructions(workbook: Workbook, country: MemberCountry) -> None:
+    sheet = workbook.create_sheet("How to fill in")
+    lines = [
+        f"Report of {country.name_en} — downloaded {timezone.localtime():%Y-%m-%d %H:%M}",
+        "",
+        "Fill in only the yellow columns of the “Report” sheet: Status, Progress (%) and Summary.",
+        "A row whose status and progress you leave as they are, with an empty summary, is not reported again.",
+        "Each row you change needs a summary of what was done (for “Not applicable”, the reason).",
+        "Completed is 100%, Not started is 0%; leave progress empty when it cannot be measured.",
+        "Statuses: " + ", ".join(REPORTABLE_LABELS) + ".",
+        "",
+        "Upload the file on the country's page (“Upload a filled spreadsheet”). You will see every change,",
+        "and any problem, before anything is saved. Rows reported by someone else since this download",
+        "are refused: download the spreadsheet again to see the latest reports.",
+    ]
+    for line in lines:
+        sheet.append([line])
+    sheet["A1"].font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 110
+    sheet.protection.sheet = True
+
+
+# --------------------------------------------------------------------------------------------
+# Upload: read the file into rows
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One row as the file has it, every cell as text; `line` is the row number a spreadsheet program shows."""
+
+    line: int
+    id: str
+    status: str
+    progress: str
+    summary: str
+    version: str
+
+
+_NOT_XLSX = "The file is not a readable Excel workbook (.xlsx). Save it again as .xlsx or as CSV (UTF-8) and upload it."
+_NOT_SPREADSHEET = "Upload the spreadsheet as an Excel workbook (.xlsx) or as CSV (.csv); “{name}” is neither."
+_OLD_EXCEL = "Old Excel files (.xls) cannot be read. In Excel, choose File › Save As › Excel Workbook (.xlsx)."
+
+
+def read_upload(upload: UploadedFile) -> list[SheetRow]:
+    """The rows of an uploaded XLSX or CSV file; SpreadsheetError (a sentence for the user) when unusable."""
+    name = upload.name or "the file"
+    size = upload.size or 0
+    if size > MAX_UPLOAD_BYTES:
+        raise SpreadsheetError(
+            f"The file is {filesizeformat(size)}; the most that can be uploaded is "
+            f"{filesizeformat(MAX_UPLOAD_BYTES)}. Upload one country's report at a time."
+        )
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise SpreadsheetError(
+            f"The file is larger than {filesizeformat(MAX_UPLOAD_BYTES)}, the most that can be uploaded."
+        )
+    extension = PurePath(name).suffix.lower()
+    # The content decides, not the name: a workbook renamed .csv is still a workbook.
+    if data.startswith(b"PK\x03\x04"):
+        cells = _xlsx_cells(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0") or extension == ".xls":
+        raise SpreadsheetError(_OLD_EXCEL)
+    elif extension in (".xlsx", ".xlsm"):
+        raise SpreadsheetError(_NOT_XLSX)
+    elif extension in (".csv", ".txt"):
+        cells = _csv_cells(data)
+    else:
+        raise SpreadsheetError(_NOT_SPREADSHEET.format(name=name))
+    return _rows(cells)
+
+
+def _xlsx_cells(data: bytes) -> Iterator[list[Any]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise SpreadsheetError(_NOT_XLSX) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetError("The workbook unpacks to far more data than a report holds; it cannot be read.")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    # A damaged workbook makes openpyxl raise almost anything (KeyError, ValueError, XML errors…).
+    except Exception:
+        raise SpreadsheetError(_NOT_XLSX) from None
+    try:
+        sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
+        # Read-only sheets parse lazily: damage can surface while iterating, so it is inside the try.
+        yield from (list(values) for values in sheet.iter_rows(values_only=True))
+    except SpreadsheetError:
+        raise
+    except Exception:
+        raise SpreadsheetError(_NOT_XLSX) from None
+    finally:
+        workbook.close()
+
+
+def _csv_cells(data: bytes) -> Iterator[list[Any]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpreadsheetError(
+            "The CSV file is not in UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)”; "
+            "in LibreOffice, choose the character set Unicode (UTF-8)."
+        ) from None
+    if "\x00" in text:
+        raise SpreadsheetError("The file is not a CSV text file. Upload the spreadsheet as .xlsx or .csv.")
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheet programs in Spanish-speaking locales save CSV with semicolons.
+    delimiter = max(",;\t", key=first_line.count) if any(d in first_line for d in ",;\t") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise SpreadsheetError(f"The CSV file cannot be read near line {reader.line_num}: {exc}.") from None
+
+
+def _header_key(value: Any) -> str:
+    """“Progress (%)” → progress: the first word names the column, whatever follows it."""
+    match = re.match(r"[a-z]+", _cell_text(value).lower())
+    return match.group(0) if match else ""
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores 40 as 40.0
+    return str(value).strip()
+
+
+def _rows(cells: Iterable[list[Any]]) -> list[SheetRow]:
+    lines = enumerate(cells, start=1)
+    header: list[Any] = []
+    for _line, values in lines:
+        if any(_cell_text(value) for value in values):
+            header = values
+            break
+    if not header:
+        raise SpreadsheetError("The spreadsheet is empty.")
+    positions: dict[str, int] = {}
+    for index, value in enumerate(header):
+        key = _header_key(value)
+        if key in KEYS and key not in positions:
+            positions[key] = index
+    missing = [key for key in REQUIRED_KEYS if key not in positions]
+    if missing:
+        raise SpreadsheetError(
+            "The first row must name the columns of the downloaded spreadsheet; missing: "
+            + ", ".join(missing)
+            + ". Download the spreadsheet again and fill in that copy."
+        )
+    rows: list[SheetRow] = []
+    for line, values in lines:
+        texts = {
+            key: _cell_text(values[index]) if index < len(values) else ""
+            for key, index in positions.items()
+            if key in REQUIRED_KEYS
+        }
+        if not any(texts.values()):
+            continue  # blank lines, and rows that only carry formatting
+        if len(rows) == MAX_ROWS:
+            raise SpreadsheetError(f"The spreadsheet has more than {MAX_ROWS:,} rows; split it into smaller files.")
+        rows.append(SheetRow(line=line, **texts))
+    if not rows:
+        raise SpreadsheetError("The spreadsheet has its column names but no rows below them.")
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Compare with the current state
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RowCheck:
+    """What one row would do: nothing (unchanged), a new update, or nothing because of `errors`."""
+
+    row: SheetRow
+    implementation: Implementation | None = None
+    status: str = ""  # the status code, once understood
+    progress: int | None = None  # as entered; `stored_progress` is what the update would hold
+    stored_progress: int | None = None
+    changed: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.changed and not self.errors
+
+    @property
+    def target(self) -> Implementation:
+        if self.implementation is None:
+            raise ValueError(f"row {self.row.line} names no implementation")
+        return self.implementation
+
+    @property
+    def new_status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.row.status)
+
+
+@dataclass
+class ImportPreview:
+    country: MemberCountry
+    checks: list[RowCheck]
+
+    @property
+    def changes(self) -> list[RowCheck]:
+        return [check for check in self.checks if check.ok]
+
+    @property
+    def errors(self) -> list[RowCheck]:
+        return [check for check in self.checks if check.errors]
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for check in self.checks if not check.changed and not check.errors)
+
+
+_STATUS_BY_TEXT = {code.casefold(): code for code in Status.values} | {
+    label.casefold(): code for code, label in STATUS_LABELS.items()
+}
+
+
+def _parse_status(text: str) -> str | None:
+    """A status label (as the drop-down offers) or its code, in any letter case."""
+    return _STATUS_BY_TEXT.get(" ".join(text.split()).casefold())
+
+
+def _parse_int(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"[+-]?\d{1,9}", text) else None
+
+
+def check_rows(*, country: MemberCountry, rows: Sequence[SheetRow]) -> ImportPreview:
+    """Check every row against the current state in one query; nothing is written."""
+    ids = {pk for pk in (_parse_int(row.id) for row in rows) if pk is not None}
+    implementations = Implementation.objects.select_related("commitment__declaration", "country").in_bulk(ids)
+    first_line: dict[int, int] = {}
+    checks = []
+    for row in rows:
+        pk = _parse_int(row.id)
+        implementation = implementations.get(pk) if pk is not None else None
+        check = RowCheck(row=row, implementation=implementation)
+        checks.append(check)
+        if implementation is None or pk is None:
+            check.errors.append(
+                "The id column is empty: this row was not in the downloaded spreadsheet."
+                if not row.id
+                else f"No action has the id “{row.id}”: the hidden id column was changed. "
+                "Download the spreadsheet again."
+            )
+            continue
+        if implementation.country_id != country.pk:
+            check.errors.append(
+                f"This row is {implementation.country.name_en}'s, not {country.name_en}'s: "
+                f"upload only the spreadsheet downloaded for {country.name_en}."
+            )
+            continue
+        if pk in first_line:
+            check.errors.append(f"The same action is already on row {first_line[pk]}; keep one of the two.")
+            continue
+        first_line[pk] = row.line
+        _check_values(check, row, implementation)
+    return ImportPreview(country=country, checks=checks)
+
+
+def _check_values(check: RowCheck, row: SheetRow, implementation: Implementation) -> None:
+    status = _parse_status(row.status)
+    progress = _parse_int(row.progress.removesuffix("%").strip())
+    if status is None:
+        check.errors.append(
+            f"Status: “{row.status}” is not a status; choose one of: {', '.join(REPORTABLE_LABELS)}."
+            if row.status
+            else "Status: choose one from the list."
+        )
+    if row.progress and progress is None:
+        check.errors.append(f"Progress: “{row.progress}” is not a whole number from 0 to 100.")
+    if status is None or check.errors:
+        check.changed = True  # shown in the preview, with its errors
+        return
+    check.status, check.progress = status, progress
+    version = _parse_int(row.version)
+    if version != implementation.version and not row.summary:
+        # Reported by someone else since the download, and nothing written here: the row differs from
+        # today's state only because the state moved. Every report needs a summary, so there is
+        # nothing in it to save either way.
+        return
+    check.changed = (status, progress) != (implementation.status, implementation.progress) or bool(row.summary)
+    if not check.changed:
+        return
+    if version is None:
+        check.errors.append("The version column is empty or was changed: download the spreadsheet again.")
+    elif version != implementation.version:
+        now = STATUS_LABELS[implementation.status] + (
+            f", {implementation.progress}%" if implementation.progress is not None else ""
+        )
+        check.errors.append(
+            f"Reported again since your download (now: {now}). Download the spreadsheet again to see the "
+            "latest report, then enter this row there."
+        )
+    try:
+        check.stored_progress = validate_report(status=status, progress=progress, summary=row.summary)
+    except ValidationError as exc:
+        check.errors += [
+            f"{COLUMN_NAMES.get(name, name.capitalize())}: {message}"
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+
+
+# --------------------------------------------------------------------------------------------
+# Between preview and confirmation: the rows to write, signed
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedImport:
+    country_iso3: str
+    file_name: str
+    rows: list[SheetRow]
+
+
+def sign_import(*, preview: ImportPreview, user: User, file_name: str) -> str:
+    """Only the rows the preview would write travel on; the user's id binds them to this person."""
+    return signing.dumps(
+        {
+            "user": user.pk,
+            "country": preview.country.iso3,
+            "file": file_name,
+            "rows": [
+                [
+                    check.row.line,
+                    check.row.id,
+                    check.row.status,
+                    check.row.progress,
+                    check.row.summary,
+                    check.row.version,
+                ]
+                for check in preview.changes
+            ],
+        },
+        salt=_PAYLOAD_SALT,
+        compress=True,
+    )
+
+
+def unsign_import(payload: str, *, user: User) -> SignedImport:
+    try:
+        data = signing.loads(payload, salt=_PAYLOAD_SALT, max_age=PAYLOAD_MAX_AGE_SECONDS)
+    except signing.SignatureExpired:
+        raise SpreadsheetError("This preview is more than a day old. Upload the file again.") from None
+    except signing.BadSignature:
+        raise SpreadsheetError(
+            "The rows sent back with the preview are not the ones that were checked, so nothing was saved. "
+            "Upload the file again."
+        ) from None
+    if data.get("user") != user.pk:
+        raise SpreadsheetError("This preview was made for someone else. Upload the file again.")
+    rows = [
+        SheetRow(int(line), str(pk), str(s), str(p), str(summary), str(v))
+        for line, pk, s, p, summary, v in data["rows"]
+    ]
+    return SignedImport(country_iso3=str(data["country"]), file_name=str(data["file"]), rows=rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Confirmation: write the changed rows, all or nothing
+# --------------------------------------------------------------------------------------------
+
+
+class ImportConflict(Exception):
+    """The rows no longer pass the checks (someone reported meanwhile); nothing was written."""
+
+    def __init__(self, preview: ImportPreview, reason: str) -> None:
+        super().__init__(reason)
+        self.preview = preview
+        self.reason = reason
+
+
+def import_on_behalf(user: AnyUser, country: MemberCountry) -> bool:
+    """False when the user reports for their own country, True for the secretariat on a country's behalf.
+
+    Raises PermissionDenied for everyone else: a spreadsheet grants no right the form does not.
+    """
+    if can_report_for_country(user, country):
+        return False
+    if is_secretariat(user):
+        return True
+    raise PermissionDenied("Only the country's officials, or the secretariat on its behalf, report for a country.")
+
+
+def import_apply(*, country: MemberCountry, rows: Sequence[SheetRow], by: User, file_name: str) -> list[StatusUpdate]:
+    """Write one update per changed row, in one transaction: all of them, or none."""
+    on_behalf = import_on_behalf(by, country)
+    preview = check_rows(country=country, rows=rows)
+    if preview.errors:
+        raise ImportConflict(
+            preview,
+            "Some rows changed since the preview (see below), so nothing was saved. Check them and confirm again.",
+        )
+    updates: list[StatusUpdate] = []
+    current: RowCheck | None = None
+    try:
+        with transaction.atomic():
+            for current in preview.changes:
+                updates.append(
+                    report_update(
+                        implementation=current.target,
+                        by=by,
+                        status=current.status,
+                        progress=current.progress,
+                        summary=current.row.summary,
+                        expected_version=_parse_int(current.row.version),
+                        on_behalf=on_behalf,
+                    )
+                )
+            audit_record(
+                actor=by,
+                action="report.import",
+                target=country,
+                changes={
+                    "via": "spreadsheet",
+                    "file": file_name,
+                    "updates": [update.pk for update in updates],
+                    **({"on_behalf_of": country.iso3} if on_behalf else {}),
+                },
+            )
+    except (StaleVersion, ValidationError) as exc:
+        # Someone reported on a row between the check above and its lock: the whole batch rolls back.
+        line = current.row.line if current is not None else "?"
+        why = "; ".join(exc.messages) if isinstance(exc, ValidationError) else "it was reported again meanwhile"
+        raise ImportConflict(
+            check_rows(country=country, rows=rows),
+            f"Row {line} could not be saved ({why}), so nothing was saved. Check the rows below and confirm again.",
+        ) from exc
+    return updates
