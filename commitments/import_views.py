@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat, pluralize
 from django.utils import timezone
@@ -32,10 +32,10 @@ from commitments.spreadsheets import (
     sign_import,
     unsign_import,
 )
-from declarations import selectors as declaration_selectors
+from commitments.views import visible_country_or_404
 from declarations.models import MemberCountry
 from rcm_tracker.http import AuthenticatedHttpRequest
-from rcm_tracker.permissions import can_view_country, is_secretariat
+from rcm_tracker.permissions import is_secretariat
 
 
 class SpreadsheetUploadForm(forms.Form):
@@ -71,18 +71,8 @@ def _require_importer(user: Any) -> None:
         raise PermissionDenied("Only country officials and the secretariat report from a spreadsheet.")
 
 
-def _country_or_404(request: HttpRequest, iso3: str) -> MemberCountry:
-    try:
-        country = declaration_selectors.country_get(iso3=iso3)
-    except MemberCountry.DoesNotExist:
-        raise Http404("No such Member Country.") from None
-    if not can_view_country(request.user, country):
-        raise Http404("No such Member Country.")
-    return country
-
-
 def _download(request: HttpRequest, iso3: str, extension: str) -> FileResponse:
-    country = _country_or_404(request, iso3)
+    country = visible_country_or_404(request, iso3)
     import_on_behalf(request.user, country)
     implementations = selectors.country_implementations(country=country, filters={})
     if extension == "xlsx":
@@ -150,7 +140,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_importer(request.user)
     if request.method != "POST":
         iso3 = request.GET.get("country") or (request.user.country.iso3 if request.user.country else "")
-        country = _country_or_404(request, iso3) if iso3 else None
+        country = visible_country_or_404(request, iso3) if iso3 else None
         if country is not None:
             import_on_behalf(request.user, country)
         form = SpreadsheetUploadForm(user=request.user, initial={"country": country} if country else None)
@@ -177,7 +167,7 @@ def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
         signed = unsign_import(request.POST.get("payload", ""), user=request.user)
     except SpreadsheetError as exc:
         return _render_upload(request, SpreadsheetUploadForm(user=request.user), problem=str(exc), status=400)
-    country = _country_or_404(request, signed.country_iso3)
+    country = visible_country_or_404(request, signed.country_iso3)
     on_behalf = import_on_behalf(request.user, country)
     if not signed.rows:
         messages.info(request, "Nothing to save: no row of the spreadsheet changed.")

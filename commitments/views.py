@@ -34,14 +34,20 @@ def country_list(request: HttpRequest) -> HttpResponse:
     return render(request, "commitments/country_list.html", {"countries": countries})
 
 
-@require_GET
-def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
+def visible_country_or_404(request: HttpRequest, iso3: str) -> MemberCountry:
+    """The country named in the URL, or 404 if there is none or the user may not see it."""
     try:
         country = declaration_selectors.country_get(iso3=iso3)
     except MemberCountry.DoesNotExist:
         raise Http404("No such Member Country.") from None
     if not can_view_country(request.user, country):
         raise Http404("No such Member Country.")
+    return country
+
+
+@require_GET
+def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
+    country = visible_country_or_404(request, iso3)
 
     filters = request.GET.copy()
     filters.pop("country", None)  # the page is one country's; a forged filter must not widen it

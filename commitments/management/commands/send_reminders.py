@@ -5,14 +5,13 @@ Meant for a daily cron job (see README); running it twice sends nothing twice.
 
 from __future__ import annotations
 
-import datetime
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from commitments.reminders import send_reminders
+from rcm_tracker.commands import today_option
 
 
 class Command(BaseCommand):
@@ -22,10 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="Pretend today is YYYY-MM-DD (for testing a schedule).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            today = datetime.date.fromisoformat(options["today"]) if options["today"] else timezone.localdate()
-        except ValueError:
-            raise CommandError(f"--today {options['today']!r} is not a date in the form YYYY-MM-DD") from None
+        today = today_option(options["today"])
         results = send_reminders(today=today)
         for result in results:
             self.stdout.write(

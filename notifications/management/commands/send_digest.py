@@ -5,14 +5,13 @@ Meant for a daily cron job; running it twice on one day sends nothing twice.
 
 from __future__ import annotations
 
-import datetime
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from notifications.services import send_digest
+from rcm_tracker.commands import today_option
 
 
 class Command(BaseCommand):
@@ -22,10 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="Pretend today is YYYY-MM-DD (for testing a schedule).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            today = datetime.date.fromisoformat(options["today"]) if options["today"] else timezone.localdate()
-        except ValueError:
-            raise CommandError(f"--today {options['today']!r} is not a date in the form YYYY-MM-DD") from None
+        today = today_option(options["today"])
         results = send_digest(today=today)
         for result in results:
             how = "e-mail and in-app" if result.emailed else "in-app only (e-mails off or no address)"
