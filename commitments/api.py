@@ -30,6 +30,7 @@ from accounts.models import User
 from commitments import exports, selectors, services
 from commitments.downloads import downloadable_evidence, evidence_file_response
 from commitments.filters import InvalidFilters
+from commitments.history import STATE_STATUS, state_of
 from commitments.models import (
     REPORTABLE_STATUSES,
     Evidence,
@@ -73,14 +74,16 @@ class ImplementationOut(serializers.ModelSerializer[Implementation]):
 
     def to_representation(self, instance: Implementation) -> dict[str, Any]:
         data = super().to_representation(instance)
-        if hasattr(instance, "state_status"):
+        if hasattr(instance, STATE_STATUS):
             # `as_of`: the state at that date, from the history; the review state is today's.
-            reported_at = getattr(instance, "state_reported_at", None)
+            state = state_of(instance)
             data.update(
-                status=instance.state_status,
-                progress=getattr(instance, "state_progress", None),
-                last_reported_at=serializers.DateTimeField().to_representation(reported_at) if reported_at else None,
-                version=getattr(instance, "state_version", 0),
+                status=state.status,
+                progress=state.progress,
+                last_reported_at=serializers.DateTimeField().to_representation(state.reported_at)
+                if state.reported_at
+                else None,
+                version=state.version,
             )
         return data
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from commitments.history import annotate_state
+from commitments.history import annotate_state, state_of
 from commitments.models import Implementation, ReportingRound, ReviewState, Status, StatusUpdate
 from declarations.models import Commitment, Declaration, MemberCountry
 
@@ -98,18 +98,15 @@ class Dashboard:
     stale_days: int
 
 
-def _cells(
-    implementations: QuerySet[Implementation], *, with_state: bool, stale_before: datetime.datetime
-) -> Iterable[Cell]:
+def _cells(implementations: QuerySet[Implementation], *, stale_before: datetime.datetime) -> Iterable[Cell]:
     for item in implementations:
-        status = item.state_status if with_state else item.status  # type: ignore[attr-defined]
-        reported_at = item.state_reported_at if with_state else item.last_reported_at  # type: ignore[attr-defined]
+        state = state_of(item)
         yield Cell(
             implementation=item,
-            status=status,
-            progress=item.state_progress if with_state else item.progress,  # type: ignore[attr-defined]
-            reported_at=reported_at,
-            stale=reported_at is not None and reported_at < stale_before,
+            status=state.status,
+            progress=state.progress,
+            reported_at=state.reported_at,
+            stale=state.reported_at is not None and state.reported_at < stale_before,
         )
 
 
@@ -130,9 +127,7 @@ def build_dashboard(
     if reporting_round is not None:
         implementations = annotate_state(implementations, reporting_round=reporting_round)
     cells = [
-        cell
-        for cell in _cells(implementations, with_state=reporting_round is not None, stale_before=stale_before)
-        if not statuses or cell.status in statuses
+        cell for cell in _cells(implementations, stale_before=stale_before) if not statuses or cell.status in statuses
     ]
 
     by_declaration: dict[int, list[Cell]] = defaultdict(list)

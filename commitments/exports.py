@@ -12,7 +12,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from commitments.history import has_state
+from commitments.history import state_of
 from commitments.models import Implementation, Status
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,10 +37,8 @@ STATUS_LABELS = dict(Status.choices)
 
 
 def export_rows(implementations: QuerySet[Implementation]) -> Iterator[list[Any]]:
-    with_state = has_state(implementations)
     for item in implementations.iterator(chunk_size=CHUNK):
-        status = item.state_status if with_state else item.status  # type: ignore[attr-defined]
-        reported_at = item.state_reported_at if with_state else item.last_reported_at  # type: ignore[attr-defined]
+        state = state_of(item)
         yield [
             item.pk,
             item.commitment.declaration_id,
@@ -49,11 +47,11 @@ def export_rows(implementations: QuerySet[Implementation]) -> Iterator[list[Any]
             item.commitment.number,
             item.commitment.text,
             item.country.iso3,
-            status,
-            STATUS_LABELS.get(status, status),
-            item.state_progress if with_state else item.progress,  # type: ignore[attr-defined]
-            reported_at.isoformat() if reported_at else "",
-            item.state_version if with_state else item.version,  # type: ignore[attr-defined]
+            state.status,
+            STATUS_LABELS.get(state.status, state.status),
+            state.progress,
+            state.reported_at.isoformat() if state.reported_at else "",
+            state.version,
             item.review_state,
         ]
 

@@ -9,7 +9,7 @@ import django_filters
 from django import forms
 from django.db.models import Model, Q, QuerySet
 
-from commitments.history import annotate_state, end_of_day, has_state
+from commitments.history import STATE_STATUS, annotate_state, end_of_day, has_state
 from commitments.models import Implementation, ReportingRound, Status, StatusUpdate
 from declarations.models import Declaration, MemberCountry
 
@@ -92,7 +92,7 @@ class ImplementationFilter(django_filters.FilterSet):
     ) -> QuerySet[Implementation]:
         if not value:
             return queryset
-        return queryset.filter(**{f"{'state_status' if has_state(queryset) else 'status'}__in": value})
+        return queryset.filter(**{f"{STATE_STATUS if has_state(queryset) else 'status'}__in": value})
 
     def filter_not_reported_in_round(
         self, queryset: QuerySet[Implementation], name: str, value: bool | None

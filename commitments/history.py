@@ -8,6 +8,7 @@ the latest matching update, which these annotations find with one correlated sub
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -52,3 +53,28 @@ def annotate_state(
 
 def has_state(queryset: QuerySet[Implementation]) -> bool:
     return "state_status" in queryset.query.annotations
+
+
+@dataclass(frozen=True)
+class State:
+    status: str
+    progress: int | None
+    reported_at: datetime.datetime | None
+    version: int
+
+
+def state_of(implementation: Implementation) -> State:
+    """The state `annotate_state` computed for this row if it did, else the current columns."""
+    if hasattr(implementation, STATE_STATUS):
+        return State(
+            status=getattr(implementation, STATE_STATUS),
+            progress=getattr(implementation, "state_progress", None),
+            reported_at=getattr(implementation, "state_reported_at", None),
+            version=getattr(implementation, "state_version", 0),
+        )
+    return State(
+        status=implementation.status,
+        progress=implementation.progress,
+        reported_at=implementation.last_reported_at,
+        version=implementation.version,
+    )

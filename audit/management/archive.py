@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -197,3 +198,20 @@ def known_migrations() -> dict[str, set[str]]:
     for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations:
         known.setdefault(app, set()).add(name)
     return known
+
+
+def sqlite_copy(source: Path, target: Path) -> None:
+    """Copy an SQLite database with its online backup API.
+
+    Reading, it copies a consistent snapshot even while a server writes; writing, it replaces
+    the pages inside one transaction under SQLite's locks, so readers see old or new, never a mix.
+    """
+    reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        writer = sqlite3.connect(target)
+        try:
+            reader.backup(writer)
+        finally:
+            writer.close()
+    finally:
+        reader.close()

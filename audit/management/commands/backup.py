@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import sqlite3
 import tarfile
 import tempfile
 import time
@@ -75,16 +74,7 @@ def _copy_sqlite(db: dict[str, Any], target: Path) -> None:
     source_path = Path(name)
     if not source_path.is_file():
         raise CommandError(f"the SQLite database {name} does not exist")
-    # The online backup API copies a consistent snapshot even while the server writes.
-    source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
+    archive.sqlite_copy(source_path, target)
 
 
 def _archive_path(directory: Path) -> Path:

@@ -140,19 +140,10 @@ def _restore_sqlite(db: dict[str, Any], copy: Path) -> None:
         raise CommandError("the database is in memory: there is no file to restore into")
     target = Path(name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # The backup API writes the pages inside one write transaction, under SQLite's own locks,
-    # so a running server sees the old database or the new one, never a mix.
-    source = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
+        archive.sqlite_copy(copy, target)
     except sqlite3.Error as exc:
         raise CommandError(f"cannot write the SQLite database {name} ({exc}); it was not changed") from None
-    finally:
-        source.close()
 
 
 def _swap(new: Path, target: Path, parking: Path) -> None:
