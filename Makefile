@@ -24,7 +24,11 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 .env:
 	@printf '# Development settings written by make install; .env.example lists every variable.\nDEBUG=1\n' > .env
 
-install: $(BIN)/activate .env  ## Create .venv and install the pinned requirements
+# axe-core for the browser tests' accessibility checks, pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(BIN)/activate .env node_modules/.package-lock.json  ## Create .venv and node_modules from the pinned requirements
 
 migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
@@ -56,7 +60,7 @@ check-deploy: install  ## Django's deployment checks under production settings
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:  ## Remove the virtualenv, the development database and collected static files
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
 
 # Backups: one archive holding the database (pg_dump, or a copy of the SQLite file) and the evidence
 # files. No `install` prerequisite on purpose: on a server it would write a development .env (DEBUG=1).
