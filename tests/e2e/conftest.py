@@ -5,6 +5,7 @@ They run when E2E=1 (CI sets it). There they never skip: a missing Chromium is a
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +13,13 @@ from typing import Any
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+# From the npm package pinned in package-lock.json (`make install` runs `npm ci`).
+AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.2 level AA includes every A and AA success criterion of 2.0 and 2.1.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +69,30 @@ def sign_in(page: Any, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+@functools.cache
+def _axe_source() -> str:
+    if not AXE_SOURCE.exists():
+        pytest.fail(f"no axe-core at {AXE_SOURCE}: run `make install` (npm ci)")
+    return AXE_SOURCE.read_text(encoding="utf-8")
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.2 A/AA violations on the page as it is now, one readable line per element.
+
+    The script goes in through the DevTools protocol (page.evaluate), which the page's
+    Content-Security-Policy (script-src 'self') does not govern: the policy stays in force as users get it.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — {node['target']}: "
+        + " ".join(node["failureSummary"].split())
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]

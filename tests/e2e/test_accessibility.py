@@ -1,0 +1,268 @@
+"""Every page, for every role, in English and in Spanish, passes axe-core's WCAG 2.0/2.1/2.2 A and AA rules.
+
+One browser for the whole run and one context per role and language; the pages are visited in the
+states people meet them in: with history, reviews and notifications, a pending update in the queue,
+an open and a closed round, and the forms after a refused submission (validation errors, the 409 of
+a report that crossed another one), the spreadsheet and declaration previews, 403 and 404.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts.models import User
+from commitments import services
+from commitments.models import Implementation, ReviewState
+from commitments.services import LinkInput
+from commitments.spreadsheets import KEYS
+from declarations.models import Declaration
+from tests.e2e.conftest import SCREENSHOTS, axe_violations
+from tests.e2e.test_declaration_upload import BELMOPAN
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ROLES = ["anonymous", "official_mex", "official_gtm", "secretariat", "observer"]
+LANGUAGES = ["en", "es"]
+# A screenshot of every page doubles the run's time: ask for them when reviewing the pages.
+SCREENSHOT_EVERY_PAGE = os.environ.get("A11Y_SCREENSHOTS") == "1"
+
+
+@dataclass(frozen=True)
+class World:
+    """The ids the pages are about; every role sees the same data."""
+
+    darien: int
+    mex: int
+    gtm: int
+    open_round: int
+    closed_round: int
+
+
+def implementation(declaration: Declaration, iso3: str) -> Implementation:
+    return Implementation.objects.get(commitment__declaration=declaration, commitment__number=1, country__iso3=iso3)
+
+
+@pytest.fixture
+def world(darien: Declaration, official_mex: User, official_gtm: User, secretariat: User, observer: User) -> World:
+    today = datetime.date(2026, 3, 1)
+    closed = services.round_open(
+        name="2025 second semester",
+        starts_on=today.replace(year=2025),
+        due_on=today,
+        declarations=[darien],
+        by=secretariat,
+    )
+    services.round_close(reporting_round=closed, by=secretariat)
+    current = services.round_open(
+        name="2026 first semester", starts_on=today, due_on=today.replace(month=6), declarations=[], by=secretariat
+    )
+    mex, gtm = implementation(darien, "MEX"), implementation(darien, "GTM")
+    returned = services.report_update(
+        implementation=mex,
+        by=official_mex,
+        status="in_progress",
+        progress=40,
+        summary="Two technical meetings on the roadmap with civil society and IOM.",
+        links=[LinkInput(url="https://www.gob.mx/inm", title="Roadmap minutes")],
+    )
+    services.review_update(
+        update=returned, by=secretariat, decision=ReviewState.RETURNED, comment="Please attach the signed minutes."
+    )
+    services.report_update(
+        implementation=gtm, by=official_gtm, status="planned", progress=10, summary="A national plan is drafted."
+    )
+    return World(darien=darien.pk, mex=mex.pk, gtm=gtm.pk, open_round=current.pk, closed_round=closed.pk)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One page to check: reached by a GET, or by `act` (a form submission) from that page."""
+
+    name: str
+    path: str
+    status: int = 200
+    act: Callable[[Any, World], Any] | None = None
+    language: str | None = None  # when the page cannot follow the user's language
+
+
+def signed_in_pages(role: str, world: World) -> list[Visit]:
+    secretariat, official = role == "secretariat", role.startswith("official")
+    secretariat_only = 200 if secretariat else 403
+    own = {"official_mex": world.mex, "official_gtm": world.gtm}.get(role)
+    visits = [
+        Visit("declarations", "/declarations/"),
+        Visit("declaration", f"/declarations/{world.darien}/"),
+        Visit("declaration-text", f"/declarations/{world.darien}/text/"),
+        Visit("countries", "/countries/"),
+        Visit("country-mex", "/countries/MEX/"),
+        Visit("country-gtm", "/countries/GTM/"),
+        Visit("implementation-mex", f"/implementations/{world.mex}/"),
+        Visit("implementation-gtm", f"/implementations/{world.gtm}/"),
+        Visit("dashboard", "/dashboard/"),
+        Visit("dashboard-round", f"/dashboard/?declaration={world.darien}&round={world.closed_round}"),
+        Visit("rounds", "/rounds/"),
+        Visit("round-open", f"/rounds/{world.open_round}/"),
+        Visit("round-closed", f"/rounds/{world.closed_round}/"),
+        Visit("review-queue", "/review/", secretariat_only),
+        Visit("audit", "/audit/", secretariat_only),
+        Visit("notifications", "/notifications/"),
+        Visit("notification-preferences", "/notifications/preferences/"),
+        Visit("import-upload", "/import/", 200 if secretariat or official else 403),
+        Visit("declaration-upload", "/declarations/upload/", secretariat_only),
+        Visit("password-change", "/accounts/password/"),
+        Visit("password-change-errors", "/accounts/password/", act=submit_wrong_password),
+        Visit("public-summary", "/public/"),
+        Visit("not-found", "/countries/XYZ/", 404),
+        Visit("api-docs", "/api/v1/docs/", act=wait_for_swagger, language="en"),  # Swagger UI has no Spanish
+    ]
+    if own is not None:
+        visits += [
+            Visit("report-errors", f"/implementations/{own}/", 400, act=submit_invalid_report),
+            Visit("report-conflict", f"/implementations/{own}/", 409, act=submit_crossing_report),
+        ]
+    if own is not None or secretariat:
+        visits.append(Visit("import-preview", "/import/", act=upload_spreadsheet))
+    if secretariat:
+        visits.append(Visit("declaration-preview", "/declarations/upload/", act=upload_declaration))
+    return visits
+
+
+def anonymous_pages(world: World) -> list[Visit]:
+    return [
+        Visit("login", "/accounts/login/"),
+        Visit("login-errors", "/accounts/login/", act=submit_wrong_login),
+        Visit("public-summary", "/public/"),
+    ]
+
+
+# --- form submissions, by field names and values rather than visible words (both languages) ---
+
+
+def submit(page: Any, form: str) -> int:
+    with page.expect_navigation() as navigation:
+        page.locator(f"{form} [type=submit]").last.click()
+    return int(navigation.value.status)
+
+
+def submit_wrong_login(page: Any, world: World) -> int:
+    page.fill("#id_username", "nobody")
+    page.fill("#id_password", "not-the-password")
+    return submit(page, "main form")
+
+
+def submit_wrong_password(page: Any, world: World) -> int:
+    page.fill("#id_old_password", "not-the-password")
+    page.fill("#id_new_password1", "short")
+    page.fill("#id_new_password2", "different")
+    return submit(page, "main form")
+
+
+def submit_invalid_report(page: Any, world: World) -> int:
+    page.check("input[name=status][value=completed]")
+    page.fill("#id_progress", "50")  # completed is 100: refused
+    page.fill("#id_summary", "Text that must survive the error.")
+    return submit(page, "form.report-form")
+
+
+def submit_crossing_report(page: Any, world: World) -> int:
+    page.check("input[name=status][value=in_progress]")
+    page.fill("#id_summary", "Written while a colleague reported.")
+    pk = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    crossing = Implementation.objects.select_related("country").get(pk=pk)
+    services.report_update(
+        implementation=crossing,
+        by=User.objects.get(country=crossing.country),
+        status="planned",
+        progress=5,
+        summary="A colleague's report, saved first.",
+    )
+    return submit(page, "form.report-form")
+
+
+def upload_spreadsheet(page: Any, world: World) -> int:
+    country = page.locator("select#id_country")
+    if country.count():
+        country.select_option("MEX")
+    iso3 = page.locator("input#id_country").get_attribute("value") if not country.count() else "MEX"
+    downloaded = page.request.get(f"/countries/{iso3}/spreadsheet.csv").text().lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(downloaded)))
+    for row, (status, progress) in zip(
+        rows[1:4], [("in_progress", "60"), ("completed", "50"), ("planned", "")], strict=True
+    ):
+        row[KEYS.index("status")], row[KEYS.index("progress")] = status, progress
+        row[KEYS.index("summary")] = "Inter-agency working group met."
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    page.locator("input[type=file]").set_input_files(
+        {"name": f"rcm-report-{iso3}.csv", "mimeType": "text/csv", "buffer": out.getvalue().encode()}
+    )
+    return submit(page, "main form")
+
+
+def upload_declaration(page: Any, world: World) -> int:
+    page.locator("input[type=file]").set_input_files(
+        {"name": "belmopan.txt", "mimeType": "text/plain", "buffer": BELMOPAN.encode()}
+    )
+    return submit(page, "main form")
+
+
+def wait_for_swagger(page: Any, world: World) -> int:
+    page.locator(".swagger-ui .opblock").first.wait_for()
+    return 200
+
+
+# --- the run ---
+
+
+@pytest.fixture
+def context_for(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Callable[[str, str], Any]]:
+    contexts: list[Any] = []
+
+    def _open(role: str, language: str) -> Any:
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        if role != "anonymous":
+            client = Client()
+            client.force_login(request.getfixturevalue(role))
+            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url})
+        context.add_cookies(cookies)
+        contexts.append(context)
+        return context
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_passes_axe_in_both_languages(role: str, world: World, context_for: Any, settings: Any) -> None:
+    settings.RCM_PUBLIC_SUMMARY = True
+    visits = anonymous_pages(world) if role == "anonymous" else signed_in_pages(role, world)
+    problems: list[str] = []
+    for language in LANGUAGES:
+        page = context_for(role, language).new_page()
+        page.set_default_timeout(15_000)
+        for visit in visits:
+            response = page.goto(visit.path)
+            status = visit.act(page, world) if visit.act else response.status
+            where = f"{role}/{language} {visit.name} ({page.url})"
+            if status != visit.status:
+                problems.append(f"{where}: HTTP {status}, expected {visit.status}")
+            if page.locator("html").get_attribute("lang") != (visit.language or language):
+                problems.append(f"{where}: <html lang> is not {visit.language or language!r}")
+            problems += [f"{where}: {violation}" for violation in axe_violations(page)]
+            if SCREENSHOT_EVERY_PAGE:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"a11y-{role}-{language}-{visit.name}.png"), full_page=True)
+    assert not problems, "\n".join(problems)
