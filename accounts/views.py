@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from accounts.forms import SignInForm
 from accounts.models import User
 from accounts.services import password_changed, user_language_set
 
@@ -39,6 +40,7 @@ class LoginView(auth_views.LoginView):
     """
 
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)

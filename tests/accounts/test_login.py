@@ -77,3 +77,16 @@ def test_a_weak_new_password_is_refused_with_a_message(login_as):
     )
     assert response.status_code == 200
     assert "There is a problem; the password was not changed." in response.content.decode()
+
+
+def test_a_refused_sign_in_marks_both_fields_and_points_them_at_the_message(client, official_mex):
+    page = attempt(client, official_mex.username, "wrong").content.decode()
+    assert 'id="sign-in-error" autofocus' in page
+    for field in ("id_username", "id_password"):
+        tag = page.split(f'id="{field}"')[0].rsplit("<input", 1)[1]
+        assert 'aria-invalid="true"' in tag and 'aria-describedby="sign-in-error"' in tag
+
+
+def test_the_sign_in_form_is_unmarked_before_any_attempt(client):
+    page = client.get(reverse("login")).content.decode()
+    assert "aria-invalid" not in page and "sign-in-error" not in page

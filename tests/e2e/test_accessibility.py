@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -93,6 +94,7 @@ class Visit:
     status: int = 200
     act: Callable[[Any, World], Any] | None = None
     language: str | None = None  # when the page cannot follow the user's language
+    ours: bool = True  # our own markup, whose headings we hold to one <h1> and no skipped level
 
 
 def signed_in_pages(role: str, world: World) -> list[Visit]:
@@ -123,7 +125,9 @@ def signed_in_pages(role: str, world: World) -> list[Visit]:
         Visit("password-change-errors", "/accounts/password/", act=submit_wrong_password),
         Visit("public-summary", "/public/"),
         Visit("not-found", "/countries/XYZ/", 404),
-        Visit("api-docs", "/api/v1/docs/", act=wait_for_swagger, language="en"),  # Swagger UI has no Spanish
+        Visit(
+            "api-docs", "/api/v1/docs/", act=wait_for_swagger, language="en", ours=False
+        ),  # Swagger UI has no Spanish
     ]
     if own is not None:
         visits += [
@@ -223,6 +227,18 @@ def wait_for_swagger(page: Any, world: World) -> int:
 
 # --- the run ---
 
+# Heading levels as assistive technology lists them (visually hidden ones included, display:none not).
+HEADING_LEVELS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+  .filter(h => h.getClientRects().length > 0).map(h => Number(h.tagName[1]))"""
+
+
+def heading_problems(page: Any) -> list[str]:
+    """axe files heading order under best practice, not WCAG; we hold our pages to it anyway."""
+    levels: list[int] = page.evaluate(HEADING_LEVELS)
+    problems = [] if levels.count(1) == 1 and levels[0] == 1 else [f"headings {levels}: one <h1>, first"]
+    problems += [f"heading h{b} follows h{a}" for a, b in itertools.pairwise(levels) if b > a + 1]
+    return problems
+
 
 @pytest.fixture
 def context_for(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Callable[[str, str], Any]]:
@@ -262,6 +278,8 @@ def test_every_page_passes_axe_in_both_languages(role: str, world: World, contex
             if page.locator("html").get_attribute("lang") != (visit.language or language):
                 problems.append(f"{where}: <html lang> is not {visit.language or language!r}")
             problems += [f"{where}: {violation}" for violation in axe_violations(page)]
+            if visit.ours:
+                problems += [f"{where}: {problem}" for problem in heading_problems(page)]
             if SCREENSHOT_EVERY_PAGE:
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SCREENSHOTS / f"a11y-{role}-{language}-{visit.name}.png"), full_page=True)
