@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from declarations.country_names import CountryName
 from declarations.management.commands.load_declarations import MAX_FILE_BYTES
@@ -44,7 +44,8 @@ ACCEPTED_EXTENSIONS = (".txt", ".docx")
 MAX_DOCX_UNPACKED_BYTES = 10 * MAX_FILE_BYTES
 _NOT_WORD = gettext_lazy("the file is not a readable Word (.docx) document")
 _SOURCE_SALT = "declarations.upload.source"
-TAMPERED_TEXT = gettext_lazy(
+# Marked here, translated where raised: tests and callers compare against the English constant.
+TAMPERED_TEXT = gettext_noop(
     "The declaration text sent back with the preview is not the text that was uploaded, so nothing was loaded. "
     "Upload the file again."
 )
@@ -218,9 +219,9 @@ class SourceForm(forms.Form):
             text = base64.b64decode(data["source"], validate=True).decode()
             expected = signing.Signer(salt=_SOURCE_SALT).unsign(data["source_sha256"])
         except (KeyError, binascii.Error, UnicodeDecodeError, signing.BadSignature):
-            raise ValidationError(TAMPERED_TEXT, code="tampered") from None
+            raise ValidationError(_(TAMPERED_TEXT), code="tampered") from None
         if source_sha256(text) != expected:
-            raise ValidationError(TAMPERED_TEXT, code="tampered")
+            raise ValidationError(_(TAMPERED_TEXT), code="tampered")
         data["text"] = text
         return data
 

@@ -13,7 +13,7 @@ from django.forms import BaseFormSet, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from declarations import selectors
@@ -344,16 +344,16 @@ def declaration_upload_confirm(request: AuthenticatedHttpRequest) -> HttpRespons
     if not details.may_confirm:  # the page offered no confirmation: it says why
         return page(details=details, status=409)
     if details.fingerprint != review.cleaned_data["previewed"]:
-        return page(details=details, notice=str(CHANGED_SINCE_PREVIEW), status=409)
+        return page(details=details, notice=_(CHANGED_SINCE_PREVIEW), status=409)
     try:
         outcome = declaration_load(parsed=corrected, source_text=text, source_name=name, by=request.user)
     except DeclarationLoadError:  # someone reported on a dropped commitment since the check above
-        return page(notice=str(CHANGED_SINCE_PREVIEW), status=409)
+        return page(notice=_(CHANGED_SINCE_PREVIEW), status=409)
     messages.success(request, _outcome_message(outcome, corrected))
     return redirect("declarations:declaration-detail", pk=outcome.declaration.pk)
 
 
-CHANGED_SINCE_PREVIEW = gettext_lazy(
+CHANGED_SINCE_PREVIEW = gettext_noop(
     "Loading this text would now do something other than what the page showed, so nothing was saved. "
     "Check the preview below, then confirm again."
 )
