@@ -34,9 +34,10 @@ def test_translations_keep_their_placeholders() -> None:
     assert wrong == []
 
 
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext (msgfmt)")
 def test_msgfmt_compiles_it_without_complaint() -> None:
     result = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", os.devnull, str(SPANISH_PO)],
+        [str(shutil.which("msgfmt")), "--check", "--statistics", "-o", os.devnull, str(SPANISH_PO)],
         capture_output=True,
         text=True,
         check=False,
