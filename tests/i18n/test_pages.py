@@ -25,7 +25,8 @@ from declarations.models import Commitment, Declaration, MemberCountry
 from notifications.models import Notification
 from tests.i18n.catalogue import SPANISH_PO, read_po
 
-SIGNED_IN_PAGES = [
+Page = tuple[str, dict[str, str]]
+SIGNED_IN_PAGES: list[Page] = [
     ("declarations:declaration-list", {}),
     ("declarations:declaration-detail", {"pk": "darien"}),
     ("declarations:declaration-text", {"pk": "darien"}),
@@ -39,7 +40,7 @@ SIGNED_IN_PAGES = [
     ("notifications:preferences", {}),
     ("password-change", {}),
 ]
-PAGES = {
+PAGES: dict[str, list[Page]] = {
     "anonymous": [("login", {})],
     "official_mex": [*SIGNED_IN_PAGES, ("commitments:import-upload", {})],
     "official_gtm": SIGNED_IN_PAGES,
