@@ -66,7 +66,7 @@ def status_bars(rows: Sequence[tuple[str, Figures]], *, chart_id: str, title: st
                 SafeString("".join(segments)),
                 LABEL_WIDTH + BAR_WIDTH + 6,
                 y + ROW_HEIGHT / 2,
-                f"{figures.completion}% done" if figures.completion is not None else "",
+                _("%(percent)s%% done") % {"percent": figures.completion} if figures.completion is not None else "",
             )
         )
     return format_html(

@@ -53,7 +53,10 @@ class ImplementationFilter(django_filters.FilterSet):
         queryset=MemberCountry.objects.all(), to_field_name="iso3", label=_("Country (ISO3)"), method="filter_country"
     )
     declaration = django_filters.ModelChoiceFilter(
-        field_name="commitment__declaration", queryset=Declaration.objects.all(), label=_("Declaration")
+        field_name="commitment__declaration",
+        queryset=Declaration.objects.all(),
+        label=_("Declaration"),
+        empty_label=_("All declarations"),
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple, method="filter_status"
@@ -124,9 +127,13 @@ class ReviewQueueFilter(django_filters.FilterSet):
         queryset=MemberCountry.objects.all(),
         to_field_name="iso3",
         label=_("Country"),
+        empty_label=_("All countries"),
     )
     declaration = django_filters.ModelChoiceFilter(
-        field_name="implementation__commitment__declaration", queryset=Declaration.objects.all(), label=_("Declaration")
+        field_name="implementation__commitment__declaration",
+        queryset=Declaration.objects.all(),
+        label=_("Declaration"),
+        empty_label=_("All declarations"),
     )
 
     class Meta:

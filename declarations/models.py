@@ -2,19 +2,22 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Language(models.TextChoices):
-    ENGLISH = "en", "English"
-    SPANISH = "es", "Español"
+    ENGLISH = "en", pgettext_lazy("language of a declaration", "English")
+    # Labels as before (no migration): "Español" names the language in itself in English pages too.
+    SPANISH = "es", pgettext_lazy("language of a declaration", "Español")
 
 
 class DeclarationKind(models.TextChoices):
-    DECLARATION = "declaration", "Declaration"
-    SPECIAL = "special_declaration", "Special declaration"
-    EXTRAORDINARY = "extraordinary_declaration", "Extraordinary declaration"
-    JOINT_STATEMENT = "joint_statement", "Joint statement"
-    OTHER = "other", "Other"
+    DECLARATION = "declaration", _("Declaration")
+    SPECIAL = "special_declaration", _("Special declaration")
+    EXTRAORDINARY = "extraordinary_declaration", _("Extraordinary declaration")
+    JOINT_STATEMENT = "joint_statement", _("Joint statement")
+    OTHER = "other", _("Other")
 
 
 class MemberCountry(models.Model):
@@ -47,7 +50,7 @@ class Declaration(models.Model):
     language = models.CharField(max_length=2, choices=Language.choices)
     source_text = models.TextField()
     source_sha256 = models.CharField(max_length=64)
-    source_name = models.CharField(max_length=255, blank=True, help_text="File the text was loaded from.")
+    source_name = models.CharField(max_length=255, blank=True, help_text=_("File the text was loaded from."))
     signatories = models.ManyToManyField["MemberCountry", "Signatory"](
         MemberCountry, through="Signatory", related_name="declarations"
     )
@@ -68,7 +71,7 @@ class Declaration(models.Model):
 class Signatory(models.Model):
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="signatory_links")
     country = models.ForeignKey(MemberCountry, on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField(help_text="Order in which the text names the country, from 1.")
+    position = models.PositiveSmallIntegerField(help_text=_("Order in which the text names the country, from 1."))
 
     class Meta:
         ordering = ["declaration", "position"]
@@ -85,7 +88,7 @@ class Commitment(models.Model):
     """One recommended action of a declaration."""
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="commitments")
-    number = models.PositiveSmallIntegerField(help_text="Order in the text, from 1.")
+    number = models.PositiveSmallIntegerField(help_text=_("Order in the text, from 1."))
     text = models.TextField()
     label = models.CharField(max_length=120, blank=True)
     # Where the item stands in Declaration.source_text, so the full-text page can anchor it.

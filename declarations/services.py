@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
@@ -88,7 +89,7 @@ def _countries_for(iso3_codes: tuple[str, ...]) -> list[MemberCountry]:
     by_code = MemberCountry.objects.in_bulk(iso3_codes, field_name="iso3")
     unknown = [code for code in iso3_codes if code not in by_code]
     if unknown:
-        raise DeclarationLoadError(f"unknown Member Country code(s): {', '.join(unknown)}")
+        raise DeclarationLoadError(_("unknown Member Country code(s): %(codes)s") % {"codes": ", ".join(unknown)})
     return [by_code[code] for code in iso3_codes]
 
 
@@ -108,11 +109,14 @@ def _sync_commitments(declaration: Declaration, parsed: ParsedDeclaration) -> li
         )
         if reported:
             raise DeclarationLoadError(
-                f"the new text drops commitment(s) {', '.join(map(str, reported))}, "
-                "on which countries have already reported; correct the text or move those reports first"
+                _(
+                    "the new text drops commitment(s) %(numbers)s, "
+                    "on which countries have already reported; correct the text or move those reports first"
+                )
+                % {"numbers": ", ".join(map(str, reported))}
             )
         Commitment.objects.filter(declaration=declaration, number__in=removed).delete()
-        changes.append(f"removed commitment(s) {', '.join(map(str, removed))}")
+        changes.append(_("removed commitment(s) %(numbers)s") % {"numbers": ", ".join(map(str, removed))})
 
     to_update: list[Commitment] = []
     to_create: list[Commitment] = []
@@ -130,14 +134,14 @@ def _sync_commitments(declaration: Declaration, parsed: ParsedDeclaration) -> li
             )
             continue
         if commitment.text != item.text:
-            changes.append(f"changed the text of commitment {number}")
+            changes.append(_("changed the text of commitment %(number)s") % {"number": number})
         if (commitment.text, commitment.source_start, commitment.source_end) != (item.text, item.start, item.end):
             commitment.text, commitment.source_start, commitment.source_end = item.text, item.start, item.end
             to_update.append(commitment)
     Commitment.objects.bulk_update(to_update, ["text", "source_start", "source_end"])
     Commitment.objects.bulk_create(to_create)
     if to_create and current:
-        changes.append(f"added commitment(s) {', '.join(str(c.number) for c in to_create)}")
+        changes.append(_("added commitment(s) %(numbers)s") % {"numbers": ", ".join(str(c.number) for c in to_create)})
     return changes
 
 
@@ -156,8 +160,11 @@ def _sync_signatories(declaration: Declaration, countries: list[MemberCountry]) 
         )
         if reported:
             raise DeclarationLoadError(
-                f"the new text no longer names {', '.join(sorted(reported))} as signatory, "
-                "but that country has already reported on this declaration"
+                _(
+                    "the new text no longer names %(codes)s as signatory, "
+                    "but that country has already reported on this declaration"
+                )
+                % {"codes": ", ".join(sorted(reported))}
             )
         Implementation.objects.filter(commitment__declaration=declaration, country_id__in=dropped).delete()
 
@@ -166,7 +173,7 @@ def _sync_signatories(declaration: Declaration, countries: list[MemberCountry]) 
         Signatory(declaration=declaration, country=country, position=position)
         for position, country in enumerate(countries, start=1)
     )
-    return ["changed the signatories"] if before else []
+    return [_("changed the signatories")] if before else []
 
 
 def _create_missing_implementations(declaration: Declaration) -> None:
