@@ -186,17 +186,15 @@ def test_the_check_sees_english_left_in_a_spanish_page() -> None:
 
 
 def test_a_spanish_speaking_official_sees_no_english_from_sign_in_to_a_submitted_update(
-    client: Client, official_mex: User, mex_implementation: Implementation
+    official_mex: User, mex_implementation: Implementation
 ) -> None:
     """The issue's "done when": the browser says Spanish, the official never touches the switcher."""
-    spanish = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9,en;q=0.5"}
-    pages = [client.get(reverse("login"), **spanish)]
-    signed_in = client.post(
-        reverse("login"), {"username": official_mex.username, "password": PASSWORD}, follow=True, **spanish
-    )
+    client = Client(headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
+    pages = [client.get(reverse("login"))]
+    signed_in = client.post(reverse("login"), {"username": official_mex.username, "password": PASSWORD}, follow=True)
     pages.append(signed_in)  # the workspace
     detail = reverse("commitments:implementation-detail", args=[mex_implementation.pk])
-    pages.append(client.get(detail, **spanish))
+    pages.append(client.get(detail))
     report = reverse("commitments:implementation-report", args=[mex_implementation.pk])
     form = {
         "status": "completed",
@@ -210,11 +208,11 @@ def test_a_spanish_speaking_official_sees_no_english_from_sign_in_to_a_submitted
         "links-0-url": "gob.mx",
         "links-0-title": "",
     }
-    refused = client.post(report, form, **spanish)
+    refused = client.post(report, form)
     pages.append(refused)
     assert "Una acción completada está al 100 %" in refused.content.decode()
     form |= {"progress": "100", "summary": "Se aprobó la hoja de ruta.", "links-0-url": "https://www.gob.mx/inm"}
-    saved = client.post(report, form, follow=True, **spanish)
+    saved = client.post(report, form, follow=True)
     pages.append(saved)
     assert "Su actualización se guardó. La Secretaría la revisará." in saved.content.decode()
     mex_implementation.refresh_from_db()
