@@ -23,6 +23,7 @@ from commitments.models import Implementation, ReportingRound, StatusUpdate
 from commitments.services import report_update, review_update, round_open
 from declarations.models import Commitment, Declaration, MemberCountry
 from notifications.models import Notification
+from tests.conftest import PASSWORD
 from tests.i18n.catalogue import SPANISH_PO, read_po
 
 Page = tuple[str, dict[str, str]]
@@ -182,3 +183,43 @@ def test_the_check_sees_english_left_in_a_spanish_page() -> None:
         english_in(visible_text("<p>Darien Declaration: Save update</p>", ["Darien Declaration: Save update"]), strings)
         == []
     )
+
+
+def test_a_spanish_speaking_official_sees_no_english_from_sign_in_to_a_submitted_update(
+    official_mex: User, mex_implementation: Implementation
+) -> None:
+    """The issue's "done when": the browser says Spanish, the official never touches the switcher."""
+    client = Client(headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
+    pages = [client.get(reverse("login"))]
+    signed_in = client.post(reverse("login"), {"username": official_mex.username, "password": PASSWORD}, follow=True)
+    pages.append(signed_in)  # the workspace
+    detail = reverse("commitments:implementation-detail", args=[mex_implementation.pk])
+    pages.append(client.get(detail))
+    report = reverse("commitments:implementation-report", args=[mex_implementation.pk])
+    form = {
+        "status": "completed",
+        "progress": "60",
+        "summary": "",
+        "version": "0",
+        "links-TOTAL_FORMS": "1",
+        "links-INITIAL_FORMS": "0",
+        "links-MIN_NUM_FORMS": "0",
+        "links-MAX_NUM_FORMS": "20",
+        "links-0-url": "gob.mx",
+        "links-0-title": "",
+    }
+    refused = client.post(report, form)
+    pages.append(refused)
+    assert "Una acción completada está al 100 %" in refused.content.decode()
+    form |= {"progress": "100", "summary": "Se aprobó la hoja de ruta.", "links-0-url": "https://www.gob.mx/inm"}
+    saved = client.post(report, form, follow=True)
+    pages.append(saved)
+    assert "Su actualización se guardó. La Secretaría la revisará." in saved.content.decode()
+    mex_implementation.refresh_from_db()
+    assert mex_implementation.status == "completed"
+
+    data, strings = data_strings(), interface_strings()
+    for response in pages:
+        page = response.content.decode()
+        assert '<html lang="es">' in page
+        assert english_in(visible_text(page, data), strings) == [], response.request["PATH_INFO"]
