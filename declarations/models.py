@@ -1,12 +1,27 @@
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import get_language
 
 
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
     SPANISH = "es", "Español"
+
+
+def current_language() -> str:
+    """The two-letter code of the language the page is being rendered in ("en" outside a request)."""
+    return (get_language() or "en")[:2]
+
+
+def sorted_by_name(countries: Iterable[MemberCountry]) -> list[MemberCountry]:
+    """Countries in the order of their names in the current language, accents set aside."""
+    return sorted(countries, key=lambda country: country.sort_key)
 
 
 class DeclarationKind(models.TextChoices):
@@ -35,7 +50,22 @@ class MemberCountry(models.Model):
         verbose_name_plural = "member countries"
 
     def __str__(self) -> str:
-        return self.name_en
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the current language: the one helper templates, exports and e-mails use."""
+        return self.name_es if current_language() == Language.SPANISH else self.name_en
+
+    @property
+    def sort_key(self) -> str:
+        decomposed = unicodedata.normalize("NFKD", self.name.casefold())
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+    @staticmethod
+    def name_field() -> str:
+        """The column holding the names in the current language, for `order_by`."""
+        return "name_es" if current_language() == Language.SPANISH else "name_en"
 
 
 class Declaration(models.Model):
@@ -63,6 +93,67 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def _translation(self, language: str) -> DeclarationTranslation | None:
+        # Reads the prefetched translations (selectors prefetch them); a language has at most one.
+        return next((t for t in self.translations.all() if t.language == language), None)
+
+    @property
+    def shown(self) -> Shown:
+        """Title in the current language when a version exists, else in the original language."""
+        language = current_language()
+        translation = None if language == self.language else self._translation(language)
+        if translation is None:
+            return Shown(text=self.title, language=self.language)
+        return Shown(text=translation.title, language=language, unofficial=not translation.official)
+
+    @property
+    def other_versions(self) -> list[Shown]:
+        """The other languages this declaration can be read in, for "Read in English" links."""
+        language = current_language()
+        versions = [Shown(text=self.title, language=self.language)]
+        versions += [Shown(t.title, t.language, not t.official) for t in self.translations.all()]
+        return [version for version in versions if version.language != language]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text as a page shows it, with its language (for `lang`) and whether it is an unofficial translation."""
+
+    text: str
+    language: str
+    unofficial: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DeclarationTranslation(models.Model):
+    """Another language version of a declaration: the same declaration, its text in that language.
+
+    Implementations, reports and dashboards belong to the declaration and its commitments; a
+    translation only gives their text in another language.
+    """
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=2, choices=Language.choices)
+    title = models.CharField(max_length=300)
+    source_text = models.TextField()
+    source_sha256 = models.CharField(max_length=64)
+    source_name = models.CharField(max_length=255, blank=True, help_text="File the text was loaded from.")
+    # False for a translation made by the secretariat or the team rather than adopted by the Conference.
+    official = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["declaration", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "language"], name="translation_unique_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
 
 
 class Signatory(models.Model):
@@ -105,3 +196,35 @@ class Commitment(models.Model):
     @property
     def anchor(self) -> str:
         return f"commitment-{self.number}"
+
+    @property
+    def shown(self) -> Shown:
+        """The text in the current language when a version exists, else the original."""
+        language = current_language()
+        original = Shown(text=self.text, language=self.declaration.language)
+        if language == original.language:
+            return original
+        translated = next((t for t in self.translations.all() if t.translation.language == language), None)
+        if translated is None:
+            return original
+        return Shown(text=translated.text, language=language, unofficial=not translated.translation.official)
+
+
+class CommitmentTranslation(models.Model):
+    """A commitment's text in the language of one translation, aligned with the original by number."""
+
+    translation = models.ForeignKey(DeclarationTranslation, on_delete=models.CASCADE, related_name="commitments")
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="translations")
+    text = models.TextField()
+    # Where the item stands in the translation's source_text, for the anchors of its full-text page.
+    source_start = models.PositiveIntegerField(null=True, blank=True)
+    source_end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["translation", "commitment__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["translation", "commitment"], name="commitment_translation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment} ({self.translation.language})"
