@@ -32,6 +32,10 @@ migrate: install
 seed: migrate  ## Load countries, the seed declarations and the demo users (idempotent)
 	$(RUN_ENV) $(PY) manage.py loaddata member_countries
 	$(RUN_ENV) $(PY) manage.py load_declarations fixtures/declarations/*.txt
+	# Our own Spanish versions: each file is named after the original it translates.
+	for file in fixtures/declarations/es/*.txt; do \
+		$(RUN_ENV) $(PY) manage.py load_declarations --translation-of "$$(basename $$file)" --unofficial "$$file" || exit 1; \
+	done
 	$(RUN_ENV) $(PY) manage.py seed_demo
 
 run: seed  ## Install, migrate, load data, create demo users, serve on http://127.0.0.1:8000

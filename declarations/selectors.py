@@ -74,6 +74,22 @@ def declaration_get(*, pk: int, with_regional: bool = False) -> Declaration:
     ).get(pk=pk)
 
 
+def declaration_find(*, reference: str) -> Declaration:
+    """The declaration a person names on the command line: its id, its title in any loaded language, or
+    the name of the file it was loaded from (so a translation can sit beside its original under the same name)."""
+    reference = reference.strip()
+    if reference.isdigit():
+        return Declaration.objects.get(pk=int(reference))
+    match = (
+        Declaration.objects.filter(title__iexact=reference).first()
+        or Declaration.objects.filter(source_name=reference).first()
+        or Declaration.objects.filter(translations__title__iexact=reference).first()
+    )
+    if match is None:
+        raise Declaration.DoesNotExist(reference)
+    return match
+
+
 def country_list() -> QuerySet[MemberCountry]:
     """Member Countries by name, then the regional follow-up (the Conference as a whole) if any."""
     return MemberCountry.objects.annotate(implementation_count=Count("implementations")).order_by(

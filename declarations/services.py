@@ -12,7 +12,14 @@ from django.db import transaction
 from accounts.models import User
 from audit.services import audit_record
 from commitments.models import Implementation
-from declarations.models import Commitment, Declaration, MemberCountry, Signatory
+from declarations.models import (
+    Commitment,
+    CommitmentTranslation,
+    Declaration,
+    DeclarationTranslation,
+    MemberCountry,
+    Signatory,
+)
 from declarations.parser import ParsedDeclaration
 
 
@@ -44,6 +51,13 @@ def declaration_load(
     """
     digest = source_sha256(source_text)
     countries = _countries_for(parsed.signatories)
+    translation = DeclarationTranslation.objects.filter(source_sha256=digest).select_related("declaration").first()
+    if translation is not None:
+        # Loaded as a declaration of its own, it would duplicate every implementation.
+        raise DeclarationLoadError(
+            f"this text is already loaded as a translation ({translation.language}) of "
+            f"“{translation.declaration.title}” (id {translation.declaration_id}); load it with --translation-of"
+        )
 
     existing = (
         Declaration.objects.select_for_update().filter(source_sha256=digest).first()
@@ -181,6 +195,92 @@ def _create_missing_implementations(declaration: Declaration) -> None:
         for country_id in country_ids
         if (commitment_id, country_id) not in existing
     )
+
+
+@dataclass
+class TranslationOutcome:
+    translation: DeclarationTranslation
+    action: Literal["created", "updated", "unchanged"]
+    changes: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def declaration_translation_load(
+    *,
+    declaration: Declaration,
+    parsed: ParsedDeclaration,
+    source_text: str,
+    source_name: str = "",
+    official: bool = True,
+    by: User | None = None,
+) -> TranslationOutcome:
+    """Link another language version of `declaration`: its title and its commitments' texts.
+
+    Commitments are aligned by number, so the versions must list the same number of actions and
+    name the same signatories; anything else is refused before a row is written. Loading the same
+    text again changes nothing; a corrected text of the same language updates it in place.
+    """
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if parsed.language == declaration.language:
+        raise DeclarationLoadError(
+            f"the text is in {declaration.get_language_display()}, the language of “{declaration.title}” "
+            "itself; a translation must be in another language"
+        )
+    commitments = list(declaration.commitments.order_by("number"))
+    if len(parsed.commitments) != len(commitments):
+        raise DeclarationLoadError(
+            f"the text has {len(parsed.commitments)} recommended actions but “{declaration.title}” has "
+            f"{len(commitments)}; a translation must list the same actions in the same order"
+        )
+    signatories = set(declaration.signatory_links.values_list("country__iso3", flat=True))
+    if set(parsed.signatories) != signatories:
+        raise DeclarationLoadError(
+            f"the text names other signatories ({', '.join(sorted(parsed.signatories))}) than "
+            f"“{declaration.title}” ({', '.join(sorted(signatories))})"
+        )
+
+    digest = source_sha256(source_text)
+    existing = DeclarationTranslation.objects.filter(declaration=declaration, language=parsed.language).first()
+    if existing is not None and existing.source_sha256 == digest and existing.official == official:
+        return TranslationOutcome(translation=existing, action="unchanged")
+    translation = existing or DeclarationTranslation(declaration=declaration, language=parsed.language)
+    action: Literal["created", "updated"] = "created" if existing is None else "updated"
+    changes = _translation_field_changes(translation, title=parsed.title, official=official) if existing else []
+    translation.title = parsed.title
+    translation.official = official
+    translation.source_text = source_text
+    translation.source_sha256 = digest
+    translation.source_name = source_name
+    try:
+        translation.full_clean()
+    except ValidationError as exc:
+        raise DeclarationLoadError("; ".join(exc.messages)) from exc
+    translation.save()
+
+    current = {row.commitment_id: row for row in translation.commitments.all()}
+    rows = []
+    for commitment, item in zip(commitments, parsed.commitments, strict=True):
+        row = current.get(commitment.pk) or CommitmentTranslation(translation=translation, commitment=commitment)
+        if row.pk is not None and row.text != item.text:
+            changes.append(f"changed the translated text of commitment {commitment.number}")
+        row.text, row.source_start, row.source_end = item.text, item.start, item.end
+        rows.append(row)
+    CommitmentTranslation.objects.bulk_update([r for r in rows if r.pk], ["text", "source_start", "source_end"])
+    CommitmentTranslation.objects.bulk_create([r for r in rows if r.pk is None])
+    audit_record(
+        actor=by,
+        action=f"declaration.translation_{action[:-1]}",
+        target=translation,
+        changes={"source": source_name, "sha256": digest, "official": official, "changes": changes},
+    )
+    return TranslationOutcome(translation=translation, action=action, changes=changes)
+
+
+def _translation_field_changes(translation: DeclarationTranslation, *, title: str, official: bool) -> list[str]:
+    changes = [f"changed the title to “{title}”"] if translation.title != title else []
+    if translation.official != official:
+        changes.append("marked as official" if official else "marked as unofficial")
+    return changes
 
 
 class _PreviewRollback(Exception):

@@ -14,10 +14,12 @@ from django.test import Client
 
 from accounts.models import Role, User
 from accounts.services import user_create
-from declarations.models import Declaration, MemberCountry
+from declarations.models import Declaration, DeclarationTranslation, MemberCountry
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILES = sorted((ROOT / "fixtures" / "declarations").glob("*.txt"))
+# The team's Spanish versions, each named after the original it translates (as `make seed` loads them).
+SPANISH_SEED_FILES = sorted((ROOT / "fixtures" / "declarations" / "es").glob("*.txt"))
 PASSWORD = "correct-horse-battery-staple"
 
 
@@ -31,11 +33,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def load_reference_data() -> None:
-    """Countries and seed declarations, as `make run` loads them; a no-op when already there."""
+    """Countries, seed declarations and their Spanish versions, as `make run` loads them; a no-op when there."""
     if not MemberCountry.objects.exists():
         call_command("loaddata", "member_countries", verbosity=0)
     if not Declaration.objects.exists():
         call_command("load_declarations", *map(str, SEED_FILES), stdout=io.StringIO())
+    if not DeclarationTranslation.objects.exists():
+        for path in SPANISH_SEED_FILES:
+            call_command(
+                "load_declarations", str(path), translation_of=path.name, unofficial=True, stdout=io.StringIO()
+            )
 
 
 @pytest.fixture(scope="session")
