@@ -36,7 +36,7 @@ def block_rows(block: DeclarationBlock) -> list[list[str | int]]:
         rows.append(
             [
                 row.commitment.number,
-                row.commitment.text,
+                row.commitment.shown.text,
                 *(cell.status_label if cell else "" for cell in row.cells),
                 _percent(row.figures.completion),
                 _percent(row.figures.average_progress),
@@ -71,7 +71,7 @@ def dashboard_csv(board: Dashboard) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for block in board.blocks:
-        writer.writerow([block.declaration.title])
+        writer.writerow([block.declaration.shown.text])
         writer.writerows(block_rows(block))
         writer.writerow([])
     writer.writerow(["Summary per country"])
@@ -99,8 +99,8 @@ def dashboard_xlsx(board: Dashboard) -> FileResponse:
         summary.append(row)
     used = {"Summary"}
     for block in board.blocks:
-        sheet = workbook.create_sheet(_sheet_title(block.declaration.title, used))
-        sheet.append([block.declaration.title])
+        sheet = workbook.create_sheet(_sheet_title(block.declaration.shown.text, used))
+        sheet.append([block.declaration.shown.text])
         sheet["A1"].font = Font(bold=True, size=13)
         for row in block_rows(block):
             sheet.append(row)

@@ -51,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         return dashboard_exports.dashboard_xlsx(board)
     chosen_round = form.cleaned_data["round"]
     chart = status_bars(
-        [(country.name_en, figures) for country, figures in board.country_figures],
+        [(country.name, figures) for country, figures in board.country_figures],
         chart_id="by-country",
         title="Status of implementations by country",
     )

@@ -177,7 +177,7 @@ def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ImportConflict as exc:
         return _render_preview(request, exc.preview, file_name=signed.file_name, notice=exc.reason, status=409)
     count = len(updates)
-    behalf = f" on behalf of {country.name_en}" if on_behalf else ""
+    behalf = f" on behalf of {country.name}" if on_behalf else ""
     messages.success(
         request,
         f"{count} update{pluralize(count)} saved from “{signed.file_name}”{behalf}. The secretariat will review "

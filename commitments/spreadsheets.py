@@ -93,9 +93,9 @@ def sheet_rows(implementations: Iterable[Implementation]) -> Iterator[list[Any]]
     for item in implementations:
         yield [
             item.pk,
-            item.commitment.declaration.title,
+            item.commitment.declaration.shown.text,
             item.commitment.number,
-            item.commitment.text,
+            item.commitment.shown.text,
             STATUS_LABELS[item.status],
             item.progress,
             "",
@@ -183,7 +183,7 @@ def build_xlsx(country: MemberCountry, implementations: Iterable[Implementation]
 def _add_instructions(workbook: Workbook, country: MemberCountry) -> None:
     sheet = workbook.create_sheet("How to fill in")
     lines = [
-        f"Report of {country.name_en} — downloaded {timezone.localtime():%Y-%m-%d %H:%M}",
+        f"Report of {country.name} — downloaded {timezone.localtime():%Y-%m-%d %H:%M}",
         "",
         "Fill in only the yellow columns of the “Report” sheet: Status, Progress (%) and Summary.",
         "A row whose status and progress you leave as they are, with an empty summary, is not reported again.",
@@ -435,8 +435,8 @@ def check_rows(*, country: MemberCountry, rows: Sequence[SheetRow]) -> ImportPre
             continue
         if implementation.country_id != country.pk:
             check.errors.append(
-                f"This row is {implementation.country.name_en}'s, not {country.name_en}'s: "
-                f"upload only the spreadsheet downloaded for {country.name_en}."
+                f"This row is {implementation.country.name}'s, not {country.name}'s: "
+                f"upload only the spreadsheet downloaded for {country.name}."
             )
             continue
         if pk in first_line:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import DatabaseError
 from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from declarations.country_names import MEMBER_COUNTRIES, CountryName
-from declarations.models import Commitment, Declaration, MemberCountry, Signatory
+from declarations.models import (
+    Commitment,
+    CommitmentTranslation,
+    Declaration,
+    MemberCountry,
+    Signatory,
+    current_language,
+)
 
 
 def country_names_for_parser() -> tuple[CountryName, ...]:
@@ -36,11 +45,37 @@ def _count_per_declaration(model: type[Model]) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
+def translated(*, declaration: str | None = "", commitment: str | None = "") -> list[Prefetch[str, Any, str]]:
+    """Prefetches that let `.shown` give titles and texts in the page's language without a query per row.
+
+    `declaration` and `commitment` are the lookup paths from the queried model ("" for the model
+    itself, None for none). A declaration gets all its translations (the page offers the
+    other versions); a commitment only the current language's text, the only one a page shows.
+    """
+    prefetches: list[Prefetch[str, Any, str]] = []
+    if declaration is not None:
+        prefetches.append(Prefetch(_path(declaration, "translations")))
+    if commitment is not None:
+        prefetches.append(
+            Prefetch(
+                _path(commitment, "translations"),
+                queryset=CommitmentTranslation.objects.filter(translation__language=current_language()).select_related(
+                    "translation"
+                ),
+            )
+        )
+    return prefetches
+
+
+def _path(prefix: str, name: str) -> str:
+    return f"{prefix}__{name}" if prefix else name
+
+
 def declaration_list() -> QuerySet[Declaration]:
     return Declaration.objects.annotate(
         commitment_count=_count_per_declaration(Commitment),
         signatory_count=_count_per_declaration(Signatory),
-    )
+    ).prefetch_related(*translated(commitment=None))
 
 
 def declaration_list_with_signatories() -> QuerySet[Declaration]:
@@ -60,7 +95,7 @@ def declaration_get(*, pk: int, with_regional: bool = False) -> Declaration:
     `with_regional`, each commitment's regional implementation (`commitment.regional`, 0 or 1)."""
     from commitments.models import Implementation
 
-    commitments = Commitment.objects.order_by("number")
+    commitments = Commitment.objects.order_by("number").prefetch_related(*translated(declaration=None))
     if with_regional:
         commitments = commitments.prefetch_related(
             Prefetch(
@@ -70,7 +105,7 @@ def declaration_get(*, pk: int, with_regional: bool = False) -> Declaration:
             )
         )
     return Declaration.objects.prefetch_related(
-        _signatories_in_text_order(), Prefetch("commitments", queryset=commitments)
+        _signatories_in_text_order(), Prefetch("commitments", queryset=commitments), *translated(commitment=None)
     ).get(pk=pk)
 
 
@@ -93,7 +128,7 @@ def declaration_find(*, reference: str) -> Declaration:
 def country_list() -> QuerySet[MemberCountry]:
     """Member Countries by name, then the regional follow-up (the Conference as a whole) if any."""
     return MemberCountry.objects.annotate(implementation_count=Count("implementations")).order_by(
-        "is_regional", "name_en"
+        "is_regional", MemberCountry.name_field()
     )
 
 
