@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make run` is the development server: SQLite in the project folder unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=1
 
-.PHONY: help install run serve migrate seed test lint format check-deploy e2e clean
+.PHONY: help install run serve migrate seed test lint format check-deploy e2e clean messages makemessages
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -38,7 +38,7 @@ seed: migrate  ## Load countries, the seed declarations and the demo users (idem
 	done
 	$(RUN_ENV) $(PY) manage.py seed_demo
 
-run: seed  ## Install, migrate, load data, create demo users, serve on http://127.0.0.1:8000
+run: seed messages  ## Install, migrate, load data, create demo users, serve on http://127.0.0.1:8000
 	@echo "Serving on http://$(HOST):$(PORT)/ — sign in with a demo user above."
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -51,8 +51,20 @@ format: install  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint  ## Lint, type-check and run the whole suite (PostgreSQL at TEST_DATABASE_URL)
+test: lint messages  ## Lint, type-check and run the whole suite (PostgreSQL at TEST_DATABASE_URL)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Translations: the .po files are the source (under version control), the .mo files are built.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+messages: $(MO_FILES)  ## Compile the translations (locale/*/LC_MESSAGES/django.po → .mo)
+
+makemessages: install  ## Collect new and changed strings into locale/es/LC_MESSAGES/django.po
+	$(RUN_ENV) $(PY) manage.py makemessages --locale es --no-location --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'node_modules/*'
 
 check-deploy: install  ## Django's deployment checks under production settings
 	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    OFFICIAL = "official", "Country official"
-    SECRETARIAT = "secretariat", "Secretariat"
-    OBSERVER = "observer", "Observer"
+    OFFICIAL = "official", _("Country official")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    OBSERVER = "observer", _("Observer")
 
 
 class User(AbstractUser):
@@ -21,8 +23,11 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="officials",
-        help_text="Required for country officials, empty for everyone else.",
+        help_text=_("Required for country officials, empty for everyone else."),
     )
+    # Empty until the person picks a language or first signs in; then pages after sign-in and
+    # every e-mail to them use it, whatever browser they come from.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -46,6 +51,11 @@ class User(AbstractUser):
     @property
     def is_observer(self) -> bool:
         return self.role == Role.OBSERVER
+
+    @property
+    def preferred_language(self) -> str:
+        """The language to write to this person in when there is no request to ask (e-mails)."""
+        return self.language or settings.LANGUAGE_CODE
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.services import audit_record
@@ -74,6 +76,16 @@ def secretariat_group() -> Group:
     group, _ = Group.objects.get_or_create(name="Secretariat")
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=SECRETARIAT_APPS))
     return group
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the interface language a person chose (or that their browser asked for at sign-in)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the offered languages.")}, code="invalid_choice")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
 
 
 def password_changed(*, user: User) -> None:

@@ -1,12 +1,65 @@
 from __future__ import annotations
 
+from typing import Literal, cast
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
-from accounts.services import password_changed
+from accounts.models import User
+from accounts.services import password_changed, user_language_set
+
+
+def _remember_language(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=cast(Literal["Lax", "Strict", "None"], settings.LANGUAGE_COOKIE_SAMESITE),
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, plus the person's language: the stored one wins over this browser's.
+
+    A person who never chose keeps the language this page was shown in (their browser's
+    Accept-Language, or the cookie), and it is stored so that e-mails to them use it too.
+    """
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        if user.language:
+            translation.activate(user.language)
+        else:
+            user_language_set(user=user, language=translation.get_language() or settings.LANGUAGE_CODE)
+        _remember_language(response, user.language)
+        return response
+
+
+@login_not_required  # the sign-in page offers the switcher too
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's `set_language` (cookie, redirect back), and the choice kept on the user."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if isinstance(request.user, User) and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
+    return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -18,5 +71,5 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         password_changed(user=form.user)
-        messages.success(self.request, "Your password was changed. Other sessions and API tokens are signed out.")
+        messages.success(self.request, _("Your password was changed. Other sessions and API tokens are signed out."))
         return response

@@ -1,20 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from accounts.views import PasswordChangeView
+from accounts.views import LoginView, PasswordChangeView, language_set
 from rcm_tracker import views
 from rcm_tracker.api import not_found as api_not_found
 
-admin.site.site_header = "RCM Commitment Tracker — administration"
-admin.site.site_title = "RCM Commitment Tracker"
+admin.site.site_header = _("RCM Commitment Tracker — administration")
+admin.site.site_title = _("RCM Commitment Tracker")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="declarations:declaration-list"), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),
     path("declarations/", include("declarations.urls")),
