@@ -9,7 +9,19 @@ from django.db.models import F
 from commitments.evidence import ALLOWED_EXTENSIONS
 from commitments.models import REPORTABLE_STATUSES, ReportingRound, ReviewState, Status
 from commitments.services import FileInput, LinkInput
-from declarations.models import Declaration, MemberCountry
+from declarations.models import Declaration, MemberCountry, NameInLanguage
+
+
+class DeclarationChoiceField(forms.ModelChoiceField[Declaration]):
+    """Declarations by their title in the reader's language (the queryset prefetches translations)."""
+
+    def label_from_instance(self, obj: Declaration) -> str:
+        return obj.shown.text
+
+
+class DeclarationMultipleChoiceField(forms.ModelMultipleChoiceField[Declaration]):
+    def label_from_instance(self, obj: Declaration) -> str:
+        return obj.shown.text
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -94,13 +106,15 @@ class ReviewForm(forms.Form):
 class DashboardFilterForm(forms.Form):
     """The dashboard's filters; an unknown value is an error shown on the page, never ignored."""
 
-    declaration = forms.ModelChoiceField(
-        queryset=Declaration.objects.order_by(F("adopted_on").desc(nulls_last=True), "title"),
+    declaration = DeclarationChoiceField(
+        queryset=Declaration.objects.order_by(F("adopted_on").desc(nulls_last=True), "title").prefetch_related(
+            "translations"
+        ),
         required=False,
         empty_label="All declarations",
     )
     country = forms.ModelChoiceField(
-        queryset=MemberCountry.objects.filter(is_regional=False).order_by("name_en"),
+        queryset=MemberCountry.objects.filter(is_regional=False).order_by(NameInLanguage()),
         to_field_name="iso3",
         required=False,
         empty_label="All countries",
@@ -119,8 +133,8 @@ class RoundForm(forms.Form):
     name = forms.CharField(max_length=120, help_text="For example “2026 first semester”.")
     starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Starts on")
     due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Reports due on")
-    declarations = forms.ModelMultipleChoiceField(
-        queryset=Declaration.objects.order_by("title"),
+    declarations = DeclarationMultipleChoiceField(
+        queryset=Declaration.objects.order_by("title").prefetch_related("translations"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Declarations in scope; leave all unticked for every declaration.",

@@ -33,14 +33,14 @@ from commitments.spreadsheets import (
     unsign_import,
 )
 from commitments.views import visible_country_or_404
-from declarations.models import MemberCountry
+from declarations.models import MemberCountry, NameInLanguage
 from rcm_tracker.http import AuthenticatedHttpRequest
 from rcm_tracker.permissions import is_secretariat
 
 
 class SpreadsheetUploadForm(forms.Form):
     country = forms.ModelChoiceField(
-        queryset=MemberCountry.objects.order_by("name_en"),
+        queryset=MemberCountry.objects.order_by(NameInLanguage()),
         to_field_name="iso3",
         empty_label="Choose a country",
         label="Country",

@@ -37,10 +37,13 @@ def country_implementations(*, country: MemberCountry, filters: Mapping[str, Any
     return apply_filters(ImplementationFilter, filters, queryset)
 
 
-def implementation_get(*, pk: int) -> Implementation:
+def implementation_get(*, pk: int, language: str | None = None) -> Implementation:
+    """One implementation; its commitment's text in `language` (default: the current one) is prefetched."""
     return (
         Implementation.objects.select_related("commitment__declaration", "country")
-        .prefetch_related(*translated(declaration="commitment__declaration", commitment="commitment"))
+        .prefetch_related(
+            *translated(declaration="commitment__declaration", commitment="commitment", language=language)
+        )
         .get(pk=pk)
     )
 
@@ -76,9 +79,7 @@ def review_queue(*, filters: Mapping[str, Any]) -> QuerySet[StatusUpdate]:
         .select_related("implementation__commitment__declaration", "implementation__country", "reported_by")
         .prefetch_related(
             _with_evidence(),
-            *translated(
-                declaration="implementation__commitment__declaration", commitment="implementation__commitment"
-            ),
+            *translated(declaration="implementation__commitment__declaration", commitment="implementation__commitment"),
         )
         .order_by("reported_at", "pk")
     )
@@ -174,7 +175,9 @@ def round_progress(reporting_round: ReportingRound) -> list[RoundProgress]:
     if reporting_round.closed_figures is not None:
         # The frozen figures keep the names of the day they closed; the page names countries in its language.
         names = dict(MemberCountry.objects.values_list("iso3", name))
-        frozen = [{**row, "name": names.get(row["iso3"], row["name"])} for row in reporting_round.closed_figures["countries"]]
+        frozen = [
+            {**row, "name": names.get(row["iso3"], row["name"])} for row in reporting_round.closed_figures["countries"]
+        ]
         return sorted((RoundProgress(**row) for row in frozen), key=lambda row: row.name)
     in_round = StatusUpdate.objects.filter(reporting_round=reporting_round, implementation=OuterRef("pk"))
     rows = (
@@ -227,7 +230,7 @@ def public_summary() -> list[PublicBlock]:
                 key=lambda row: row.country.sort_key,
             ),
         )
-        for declaration in Declaration.objects.order_by(F("adopted_on").desc(nulls_last=True), "title").prefetch_related(
-            *translated(commitment=None)
-        )
+        for declaration in Declaration.objects.order_by(
+            F("adopted_on").desc(nulls_last=True), "title"
+        ).prefetch_related(*translated(commitment=None))
     ]

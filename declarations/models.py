@@ -3,6 +3,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models.functions import Lower
@@ -22,6 +23,19 @@ def current_language() -> str:
 def sorted_by_name(countries: Iterable[MemberCountry]) -> list[MemberCountry]:
     """Countries in the order of their names in the current language, accents set aside."""
     return sorted(countries, key=lambda country: country.sort_key)
+
+
+class NameInLanguage(models.F):
+    """Orders countries by their name in the language current when the query runs, not when it was built,
+    so a form's class-level queryset sorts as each reader reads."""
+
+    def __init__(self, path: str = "") -> None:
+        super().__init__(f"{path}__name_en" if path else "name_en")
+        self.path = path
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> Any:
+        name = MemberCountry.name_field()
+        return models.F(f"{self.path}__{name}" if self.path else name).resolve_expression(*args, **kwargs)
 
 
 class DeclarationKind(models.TextChoices):
@@ -62,6 +76,13 @@ class MemberCountry(models.Model):
         decomposed = unicodedata.normalize("NFKD", self.name.casefold())
         return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
+    @property
+    def other_name(self) -> Shown:
+        """The name in the other language, for pages that give both."""
+        if current_language() == Language.SPANISH:
+            return Shown(text=self.name_en, language=Language.ENGLISH)
+        return Shown(text=self.name_es, language=Language.SPANISH)
+
     @staticmethod
     def name_field() -> str:
         """The column holding the names in the current language, for `order_by`."""
@@ -100,20 +121,25 @@ class Declaration(models.Model):
 
     @property
     def shown(self) -> Shown:
-        """Title in the current language when a version exists, else in the original language."""
-        language = current_language()
+        """The title in the current language when a version exists, else in the original language."""
+        return self.shown_in(current_language())
+
+    def shown_in(self, language: str) -> Shown:
         translation = None if language == self.language else self._translation(language)
         if translation is None:
             return Shown(text=self.title, language=self.language)
         return Shown(text=translation.title, language=language, unofficial=not translation.official)
 
-    @property
-    def other_versions(self) -> list[Shown]:
-        """The other languages this declaration can be read in, for "Read in English" links."""
-        language = current_language()
+    def source_in(self, language: str) -> tuple[str, DeclarationTranslation | None]:
+        """The full text to show in `language` and the translation it comes from (None: the original)."""
+        translation = None if language == self.language else self._translation(language)
+        return (self.source_text, None) if translation is None else (translation.source_text, translation)
+
+    def versions(self) -> list[Shown]:
+        """Every language this declaration can be read in: the original first."""
         versions = [Shown(text=self.title, language=self.language)]
         versions += [Shown(t.title, t.language, not t.official) for t in self.translations.all()]
-        return [version for version in versions if version.language != language]
+        return versions
 
 
 @dataclass(frozen=True)
@@ -200,10 +226,13 @@ class Commitment(models.Model):
     @property
     def shown(self) -> Shown:
         """The text in the current language when a version exists, else the original."""
-        language = current_language()
+        return self.shown_in(current_language())
+
+    def shown_in(self, language: str) -> Shown:
         original = Shown(text=self.text, language=self.declaration.language)
         if language == original.language:
             return original
+        # Reads the prefetched translations (selectors prefetch the current language's only).
         translated = next((t for t in self.translations.all() if t.translation.language == language), None)
         if translated is None:
             return original

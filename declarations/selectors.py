@@ -45,26 +45,28 @@ def _count_per_declaration(model: type[Model]) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def translated(*, declaration: str | None = "", commitment: str | None = "") -> list[Prefetch[str, Any, str]]:
+def translated(
+    *, declaration: str | None = "", commitment: str | None = "", language: str | None = None, every: bool = False
+) -> list[Prefetch[str, Any, str]]:
     """Prefetches that let `.shown` give titles and texts in the page's language without a query per row.
 
     `declaration` and `commitment` are the lookup paths from the queried model ("" for the model
     itself, None for none). A declaration gets all its translations (the page offers the
-    other versions); a commitment only the current language's text, the only one a page shows.
+    other versions); a commitment only the text in `language` (the current one unless given), the
+    only one a page shows — or, with `every`, the texts in every language (the API lists them all).
     """
     prefetches: list[Prefetch[str, Any, str]] = []
     if declaration is not None:
         prefetches.append(Prefetch(_path(declaration, "translations")))
     if commitment is not None:
-        prefetches.append(
-            Prefetch(
-                _path(commitment, "translations"),
-                queryset=CommitmentTranslation.objects.filter(translation__language=current_language()).select_related(
-                    "translation"
-                ),
-            )
-        )
+        queryset = _commitment_translations(language=language, every=every)
+        prefetches.append(Prefetch(_path(commitment, "translations"), queryset=queryset))
     return prefetches
+
+
+def _commitment_translations(*, language: str | None, every: bool) -> QuerySet[CommitmentTranslation]:
+    queryset = CommitmentTranslation.objects.select_related("translation").order_by("translation__language")
+    return queryset if every else queryset.filter(translation__language=language or current_language())
 
 
 def _path(prefix: str, name: str) -> str:
@@ -90,12 +92,17 @@ def _signatories_in_text_order() -> Prefetch[str, QuerySet[Signatory], str]:
     )
 
 
-def declaration_get(*, pk: int, with_regional: bool = False) -> Declaration:
+def declaration_get(
+    *, pk: int, with_regional: bool = False, language: str | None = None, every_language: bool = False
+) -> Declaration:
     """One declaration with its signatories (in text order) and its numbered commitments; with
-    `with_regional`, each commitment's regional implementation (`commitment.regional`, 0 or 1)."""
+    `with_regional`, each commitment's regional implementation (`commitment.regional`, 0 or 1);
+    the commitments' texts in `language` (default: the current one), or in every language."""
     from commitments.models import Implementation
 
-    commitments = Commitment.objects.order_by("number").prefetch_related(*translated(declaration=None))
+    commitments = Commitment.objects.order_by("number").prefetch_related(
+        *translated(declaration=None, language=language, every=every_language)
+    )
     if with_regional:
         commitments = commitments.prefetch_related(
             Prefetch(
@@ -123,6 +130,13 @@ def declaration_find(*, reference: str) -> Declaration:
     if match is None:
         raise Declaration.DoesNotExist(reference)
     return match
+
+
+def commitment_list() -> QuerySet[Commitment]:
+    """Every commitment in declaration and number order, with its texts in every language."""
+    return Commitment.objects.order_by("declaration_id", "number").prefetch_related(
+        *translated(declaration=None, every=True)
+    )
 
 
 def country_list() -> QuerySet[MemberCountry]:

@@ -35,6 +35,7 @@ from declarations.services import (
     declaration_preview,
     source_sha256,
 )
+from declarations.templatetags.bilingual import requested_version
 from rcm_tracker.http import AuthenticatedHttpRequest
 from rcm_tracker.permissions import can_manage_declarations
 
@@ -44,17 +45,18 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
     return render(request, "declarations/declaration_list.html", {"declarations": selectors.declaration_list()})
 
 
-def _get_declaration_or_404(pk: int, *, with_regional: bool = False) -> Declaration:
+def _get_declaration_or_404(pk: int, *, language: str, with_regional: bool = False) -> Declaration:
     try:
-        return selectors.declaration_get(pk=pk, with_regional=with_regional)
+        return selectors.declaration_get(pk=pk, with_regional=with_regional, language=language)
     except Declaration.DoesNotExist:
         raise Http404("No such declaration.") from None
 
 
 @require_GET
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = _get_declaration_or_404(pk, with_regional=True)
-    return render(request, "declarations/declaration_detail.html", {"declaration": declaration})
+    version = requested_version(request)
+    declaration = _get_declaration_or_404(pk, language=version, with_regional=True)
+    return render(request, "declarations/declaration_detail.html", {"declaration": declaration, "version": version})
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,14 @@ class TextPart:
     commitment: Commitment | None = None
 
 
-def split_source_text(declaration: Declaration) -> list[TextPart]:
-    """Cut the full text at each commitment's span, so the page can anchor every commitment."""
+def split_source_text(declaration: Declaration, language: str) -> list[TextPart]:
+    """Cut the full text in `language` (or the original) at each commitment's span, to anchor them."""
     parts: list[TextPart] = []
     position = 0
-    source = declaration.source_text
+    source, translation = declaration.source_in(language)
     for commitment in declaration.commitments.all():
-        start, end = commitment.source_start, commitment.source_end
+        span = commitment if translation is None else next(iter(commitment.translations.all()), None)
+        start, end = (span.source_start, span.source_end) if span is not None else (None, None)
         if start is None or end is None or start < position or end > len(source):
             continue  # a span the text no longer matches is shown unanchored rather than garbled
         if start > position:
@@ -91,11 +94,17 @@ def _tidy(text: str) -> str:
 
 @require_GET
 def declaration_text(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = _get_declaration_or_404(pk)
+    version = requested_version(request)
+    declaration = _get_declaration_or_404(pk, language=version)
     return render(
         request,
         "declarations/declaration_text.html",
-        {"declaration": declaration, "parts": split_source_text(declaration)},
+        {
+            "declaration": declaration,
+            "version": version,
+            "source": declaration.source_in(version)[1] or declaration,
+            "parts": split_source_text(declaration, version),
+        },
     )
 
 

@@ -5,50 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('declarations', '0002_membercountry_is_regional'),
+        ("declarations", "0002_membercountry_is_regional"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeclarationTranslation',
+            name="DeclarationTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Español')], max_length=2)),
-                ('title', models.CharField(max_length=300)),
-                ('source_text', models.TextField()),
-                ('source_sha256', models.CharField(max_length=64)),
-                ('source_name', models.CharField(blank=True, help_text='File the text was loaded from.', max_length=255)),
-                ('official', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('declaration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='declarations.declaration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("language", models.CharField(choices=[("en", "English"), ("es", "Español")], max_length=2)),
+                ("title", models.CharField(max_length=300)),
+                ("source_text", models.TextField()),
+                ("source_sha256", models.CharField(max_length=64)),
+                (
+                    "source_name",
+                    models.CharField(blank=True, help_text="File the text was loaded from.", max_length=255),
+                ),
+                ("official", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "declaration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="declarations.declaration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['declaration', 'language'],
+                "ordering": ["declaration", "language"],
             },
         ),
         migrations.CreateModel(
-            name='CommitmentTranslation',
+            name="CommitmentTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('source_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('source_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='declarations.commitment')),
-                ('translation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commitments', to='declarations.declarationtranslation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField()),
+                ("source_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("source_end", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="declarations.commitment",
+                    ),
+                ),
+                (
+                    "translation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="commitments",
+                        to="declarations.declarationtranslation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['translation', 'commitment__number'],
+                "ordering": ["translation", "commitment__number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='declarationtranslation',
-            constraint=models.UniqueConstraint(fields=('declaration', 'language'), name='translation_unique_language'),
+            model_name="declarationtranslation",
+            constraint=models.UniqueConstraint(fields=("declaration", "language"), name="translation_unique_language"),
         ),
         migrations.AddConstraint(
-            model_name='commitmenttranslation',
-            constraint=models.UniqueConstraint(fields=('translation', 'commitment'), name='commitment_translation_unique'),
+            model_name="commitmenttranslation",
+            constraint=models.UniqueConstraint(
+                fields=("translation", "commitment"), name="commitment_translation_unique"
+            ),
         ),
     ]

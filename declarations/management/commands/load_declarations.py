@@ -15,8 +15,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from declarations.parser import ParsedDeclaration, ParseError, decode_text, parse_declaration
 from declarations.models import Declaration
+from declarations.parser import ParsedDeclaration, ParseError, decode_text, parse_declaration
 from declarations.selectors import country_names_for_parser, declaration_find
 from declarations.services import DeclarationLoadError, declaration_load, declaration_translation_load
 
