@@ -38,14 +38,14 @@ def country_implementations(*, country: MemberCountry, filters: Mapping[str, Any
 
 
 def implementation_get(*, pk: int, language: str | None = None) -> Implementation:
-    """One implementation; its commitment's text in `language` (default: the current one) is prefetched."""
-    return (
-        Implementation.objects.select_related("commitment__declaration", "country")
-        .prefetch_related(
+    """One implementation; with `language`, its declaration's and commitment's texts in it for a page
+    (the API, which keeps the original texts, needs neither)."""
+    queryset = Implementation.objects.select_related("commitment__declaration", "country")
+    if language is not None:
+        queryset = queryset.prefetch_related(
             *translated(declaration="commitment__declaration", commitment="commitment", language=language)
         )
-        .get(pk=pk)
-    )
+    return queryset.get(pk=pk)
 
 
 def _with_evidence() -> Prefetch[str, QuerySet[Evidence], str]:

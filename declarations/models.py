@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +17,6 @@ class Language(models.TextChoices):
 def current_language() -> str:
     """The two-letter code of the language the page is being rendered in ("en" outside a request)."""
     return (get_language() or "en")[:2]
-
-
-def sorted_by_name(countries: Iterable[MemberCountry]) -> list[MemberCountry]:
-    """Countries in the order of their names in the current language, accents set aside."""
-    return sorted(countries, key=lambda country: country.sort_key)
 
 
 class NameInLanguage(models.F):
