@@ -22,6 +22,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from declarations.country_names import CountryName
 from declarations.management.commands.load_declarations import MAX_FILE_BYTES
@@ -181,6 +182,16 @@ class DeclarationUploadForm(forms.Form):
         except ParseError as exc:
             raise ValidationError(f"“{name}” cannot be loaded: {exc}.", code="unreadable") from None
         return UploadedDeclaration(text=text, name=name, parsed=parsed)
+
+
+class TranslationUploadForm(DeclarationUploadForm):
+    """Another language version of a loaded declaration; the same file rules as a declaration's."""
+
+    official = forms.BooleanField(
+        required=False,
+        label=_("Official translation"),
+        help_text=_("Check only if the Conference adopted this text; pages mark other versions as unofficial."),
+    )
 
 
 # --------------------------------------------------------------------------------------------

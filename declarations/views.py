@@ -13,6 +13,8 @@ from django.forms import BaseFormSet, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from declarations import selectors
@@ -22,17 +24,20 @@ from declarations.forms import (
     DeclarationReviewForm,
     DeclarationUploadForm,
     SourceForm,
+    TranslationUploadForm,
     UploadedDeclaration,
     commitments_initial,
     corrected_declaration,
 )
-from declarations.models import Commitment, Declaration, DeclarationKind, Language
+from declarations.models import Commitment, Declaration, DeclarationKind, Language, current_language
 from declarations.parser import ParsedDeclaration, ParseError, parse_declaration
 from declarations.services import (
     DeclarationLoadError,
     LoadOutcome,
+    TranslationOutcome,
     declaration_load,
     declaration_preview,
+    declaration_translation_load,
     source_sha256,
 )
 from declarations.templatetags.bilingual import requested_version
@@ -359,6 +364,50 @@ def declaration_upload_confirm(request: AuthenticatedHttpRequest) -> HttpRespons
         return page(notice=CHANGED_SINCE_PREVIEW, status=409)
     messages.success(request, _outcome_message(outcome, corrected))
     return redirect("declarations:declaration-detail", pk=outcome.declaration.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def declaration_translation_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Add or correct another language version in one step: the service refuses any text that does
+    not line up with the declaration (actions, signatories, language), so there is nothing to preview."""
+    _require_declaration_manager(request)
+    declaration = _get_declaration_or_404(pk, language=current_language())
+    countries = selectors.country_names_for_parser()
+    form = TranslationUploadForm(request.POST or None, request.FILES or None, countries=countries)
+    if request.method == "POST" and form.is_valid():
+        upload: UploadedDeclaration = form.cleaned_data["file"]
+        try:
+            outcome = declaration_translation_load(
+                declaration=declaration,
+                parsed=upload.parsed,
+                source_text=upload.text,
+                source_name=upload.name,
+                official=form.cleaned_data["official"],
+                by=request.user,
+            )
+        except DeclarationLoadError as exc:
+            form.add_error("file", f"“{upload.name}”: {exc}.")
+        else:
+            messages.success(request, _translation_message(outcome))
+            url = reverse("declarations:declaration-detail", args=[declaration.pk])
+            return redirect(f"{url}?version={outcome.translation.language}")
+    return render(
+        request,
+        "declarations/declaration_translation_upload.html",
+        {"declaration": declaration, "form": form, "errors": _error_links(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _translation_message(outcome: TranslationOutcome) -> str:
+    values = {"title": outcome.translation.title, "changes": "; ".join(outcome.changes)}
+    if outcome.action == "created":
+        return _("Linked “%(title)s”: every recommended action now has its text in this language.") % values
+    if outcome.action == "unchanged":
+        return _("Nothing to load: “%(title)s” already has exactly this text.") % values
+    if outcome.changes:
+        return _("Updated “%(title)s”: %(changes)s.") % values
+    return _("Updated “%(title)s”: the text changed, no recommended action did.") % values
 
 
 CHANGED_SINCE_PREVIEW = (

@@ -86,7 +86,8 @@ def test_spanish_seed_texts_parse_like_their_originals(path):
     def dry_run(file: Path) -> dict[str, object]:
         out = io.StringIO()
         call_command("load_declarations", str(file), "--dry-run", "--format", "json", stdout=out)
-        return json.loads(out.getvalue())
+        payload: dict[str, object] = json.loads(out.getvalue())
+        return payload
 
     spanish_version = dry_run(path)
     original = dry_run(path.parent.parent / path.name)
@@ -383,3 +384,54 @@ def test_api_lists_translations_beside_the_original(api, darien, django_assert_n
     with django_assert_num_queries(5):  # token, the filter's declaration, count, page, translations
         commitments = client.get("/api/v1/commitments/", {"declaration": darien.pk}).json()
     assert [c["translations"][0]["text"][:8] for c in commitments["results"]][:2] == ["Coordina", "Promover"]
+
+
+# --------------------------------------------------------------------------------------------
+# The secretariat's web upload of a translation
+# --------------------------------------------------------------------------------------------
+
+
+def _upload(client, declaration, text: str, *, official: bool = False, name: str = "darien-es.txt"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data: dict[str, object] = {"file": SimpleUploadedFile(name, text.encode(), content_type="text/plain")}
+    if official:
+        data["official"] = "on"
+    return client.post(reverse("declarations:declaration-translation-upload", args=[declaration.pk]), data)
+
+
+@pytest.mark.parametrize(("who", "expected"), [("official_mex", 403), ("observer", 403), ("secretariat", 200)])
+def test_only_the_secretariat_uploads_translations(login_as, darien, who, expected):
+    url = reverse("declarations:declaration-translation-upload", args=[darien.pk])
+    assert login_as(who).get(url).status_code == expected
+
+
+def test_the_secretariat_corrects_a_translation_from_the_web(login_as, darien):
+    corrected = DARIEN_ES_TEXT.replace("Apoyar a las comunidades de acogida", "Respaldar a las comunidades de acogida")
+    response = _upload(login_as("secretariat"), darien, corrected, official=True)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?version=es")
+    translation_row = darien.translations.get()
+    assert translation_row.official is True and translation_row.source_text == corrected
+    assert CommitmentTranslation.objects.get(translation=translation_row, commitment__number=6).text.startswith(
+        "Respaldar"
+    )
+
+
+def test_a_web_translation_that_does_not_line_up_is_refused_with_the_reason(login_as, darien):
+    before = translation_state()
+    shorter = DARIEN_ES_TEXT.replace(
+        "- Apoyar a las comunidades de acogida de estos flujos y trabajar conjuntamente con ellas.\n", ""
+    )
+    response = _upload(login_as("secretariat"), darien, shorter)
+    assert response.status_code == 400
+    assert "has 9 recommended actions but “Darien Declaration” has 10" in response.content.decode()
+    assert translation_state() == before
+
+
+def test_the_declaration_page_offers_the_secretariat_to_add_a_translation(login_as, darien):
+    url = reverse("declarations:declaration-translation-upload", args=[darien.pk])
+    assert (
+        url
+        in login_as("secretariat").get(reverse("declarations:declaration-detail", args=[darien.pk])).content.decode()
+    )
