@@ -12,6 +12,7 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -169,7 +170,7 @@ class EvidenceIn(serializers.Serializer[Evidence]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs.get("url")) == bool(attrs.get("file")):
-            raise serializers.ValidationError("Send either a url or a file, one per request.")
+            raise serializers.ValidationError(_("Send either a url or a file, one per request."))
         return attrs
 
 
@@ -210,7 +211,7 @@ def _user(request: Request) -> User:
 def _visible_implementation(request: Request, pk: int) -> Implementation:
     implementation = selectors.implementation_get(pk=pk)
     if not can_view_implementation(request.user, implementation):
-        raise Implementation.DoesNotExist("No such implementation.")
+        raise Implementation.DoesNotExist(_("No such implementation."))
     return implementation
 
 
@@ -238,7 +239,7 @@ class ImplementationList(ApiView):
     def get(self, request: Request) -> HttpResponseBase:
         output = request.query_params.get("format", "json")
         if output not in ("json", "csv", "xlsx"):
-            raise InvalidFilters({"format": ["Choose json, csv or xlsx."]})
+            raise InvalidFilters({"format": [_("Choose json, csv or xlsx.")]})
         paginator = Pagination()
         paginator.check_params(request)  # an export ignores paging, but not a malformed request
         implementations = selectors.implementation_list(user=_user(request), filters=request.query_params)
@@ -314,7 +315,7 @@ class ImplementationUpdates(ApiView):
     def post(self, request: Request, pk: int) -> HttpResponseBase:
         implementation = _visible_implementation(request, pk)
         if not can_report_for(request.user, implementation):
-            raise PermissionDenied("Only an official of this country may report on it.")
+            raise PermissionDenied(_("Only an official of this country may report on it."))
         payload = StatusUpdateIn(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -359,9 +360,9 @@ class UpdateEvidence(ApiView):
     def post(self, request: Request, pk: int) -> Response:
         update = selectors.update_get(pk=pk)
         if not can_view_implementation(request.user, update.implementation):
-            raise StatusUpdate.DoesNotExist("No such update.")
+            raise StatusUpdate.DoesNotExist(_("No such update."))
         if not can_report_for(request.user, update.implementation):
-            raise PermissionDenied("Only an official of this country may add evidence to its reports.")
+            raise PermissionDenied(_("Only an official of this country may add evidence to its reports."))
         payload = EvidenceIn(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data

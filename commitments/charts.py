@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from commitments.dashboard import Figures
 from commitments.models import Status
@@ -65,7 +66,7 @@ def status_bars(rows: Sequence[tuple[str, Figures]], *, chart_id: str, title: st
                 SafeString("".join(segments)),
                 LABEL_WIDTH + BAR_WIDTH + 6,
                 y + ROW_HEIGHT / 2,
-                f"{figures.completion}% done" if figures.completion is not None else "",
+                _("%(percent)s%% done") % {"percent": figures.completion} if figures.completion is not None else "",
             )
         )
     return format_html(
@@ -78,7 +79,7 @@ def status_bars(rows: Sequence[tuple[str, Figures]], *, chart_id: str, title: st
         chart_id,
         title,
         chart_id,
-        "Share of implementations in each status; the table that follows gives the numbers.",
+        _("Share of implementations in each status; the table that follows gives the numbers."),
         SafeString("".join(bars)),
     )
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -25,11 +26,11 @@ def _percent(value: int | None) -> str:
 def block_rows(block: DeclarationBlock) -> list[list[str | int]]:
     """The matrix as rows: header, one row per commitment, then the per-country completion."""
     header: list[str | int] = [
-        "No.",
-        "Recommended action",
+        _("No."),
+        _("Recommended action"),
         *(c.iso3 for c in block.countries),
-        "Completion",
-        "Avg. progress",
+        _("Completion"),
+        _("Avg. progress"),
     ]
     rows = [header]
     for row in block.rows:
@@ -37,18 +38,19 @@ def block_rows(block: DeclarationBlock) -> list[list[str | int]]:
             [
                 row.commitment.number,
                 row.commitment.shown.text,
-                *(cell.status_label if cell else "" for cell in row.cells),
+                *(str(cell.status_label) if cell else "" for cell in row.cells),
                 _percent(row.figures.completion),
                 _percent(row.figures.average_progress),
             ]
         )
-    rows.append(["", "Completion per country", *(_percent(f.completion) for f in block.country_figures), "", ""])
+    rows.append(["", _("Completion per country"), *(_percent(f.completion) for f in block.country_figures), "", ""])
     return rows
 
 
 def summary_rows(country_figures: Sequence[tuple[object, Figures]]) -> list[list[str | int]]:
-    labels = [label for _code, label, _n in Figures().ordered_counts()]
-    rows: list[list[str | int]] = [["Country", *labels, "Total", "Completion", "Avg. progress", "Stale"]]
+    labels = [str(label) for _code, label, _n in Figures().ordered_counts()]
+    header: list[str | int] = [_("Country"), *labels, _("Total"), _("Completion"), _("Avg. progress"), _("Stale")]
+    rows: list[list[str | int]] = [header]
     for country, figures in country_figures:
         rows.append(
             [
@@ -74,7 +76,7 @@ def dashboard_csv(board: Dashboard) -> HttpResponse:
         writer.writerow([block.declaration.shown.text])
         writer.writerows(block_rows(block))
         writer.writerow([])
-    writer.writerow(["Summary per country"])
+    writer.writerow([_("Summary per country")])
     writer.writerows(summary_rows(board.country_figures))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
@@ -83,7 +85,7 @@ def dashboard_csv(board: Dashboard) -> HttpResponse:
 
 def _sheet_title(title: str, used: set[str]) -> str:
     # Excel: at most 31 characters, none of []:*?/\ and unique within the workbook.
-    base = re.sub(r"[\[\]:*?/\\]", " ", title)[:28].strip() or "Declaration"
+    base = re.sub(r"[\[\]:*?/\\]", " ", title)[:28].strip() or _("Declaration")
     name, counter = base, 2
     while name in used:
         name, counter = f"{base[:26]} {counter}", counter + 1
@@ -94,10 +96,10 @@ def _sheet_title(title: str, used: set[str]) -> str:
 def dashboard_xlsx(board: Dashboard) -> FileResponse:
     workbook = Workbook()
     summary = workbook.active
-    summary.title = "Summary"
+    summary.title = _("Summary")
     for row in summary_rows(board.country_figures):
         summary.append(row)
-    used = {"Summary"}
+    used = {summary.title}
     for block in board.blocks:
         sheet = workbook.create_sheet(_sheet_title(block.declaration.shown.text, used))
         sheet.append([block.declaration.shown.text])

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commitments import dashboard_exports, selectors, services
@@ -53,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
     chart = status_bars(
         [(country.name, figures) for country, figures in board.country_figures],
         chart_id="by-country",
-        title="Status of implementations by country",
+        title=_("Status of implementations by country"),
     )
     return render(
         request,
@@ -75,7 +76,7 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None)
     if request.method == "POST":
         if not is_secretariat(request.user):
-            raise PermissionDenied("Only the secretariat opens reporting rounds.")
+            raise PermissionDenied(_("Only the secretariat opens reporting rounds."))
         if form.is_valid():
             try:
                 reporting_round = services.round_open(by=request.user, **form.cleaned_data)
@@ -83,7 +84,10 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for field, errors in exc.message_dict.items():
                     form.add_error(None if field == "__all__" else field, errors)
             else:
-                messages.success(request, f"Round “{reporting_round.name}” is open; reports now count towards it.")
+                messages.success(
+                    request,
+                    _("Round “%(name)s” is open; reports now count towards it.") % {"name": reporting_round.name},
+                )
                 return redirect("commitments:round-detail", pk=reporting_round.pk)
     return render(
         request,
@@ -95,7 +99,10 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reporting_round = get_object_or_404(ReportingRound.objects.prefetch_related("declarations"), pk=pk)
+    try:
+        reporting_round = selectors.round_get(pk=pk)
+    except ReportingRound.DoesNotExist:
+        raise Http404(_("No such reporting round.")) from None
     return render(
         request,
         "commitments/round_detail.html",
@@ -115,7 +122,9 @@ def round_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Round “{reporting_round.name}” is closed; its figures are frozen.")
+        messages.success(
+            request, _("Round “%(name)s” is closed; its figures are frozen.") % {"name": reporting_round.name}
+        )
     return redirect("commitments:round-detail", pk=pk)
 
 
@@ -124,7 +133,7 @@ def round_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def public_summary(request: HttpRequest) -> HttpResponse:
     """Accepted statuses per country and declaration, for anyone: no evidence, no comments, no names."""
     if not settings.RCM_PUBLIC_SUMMARY:
-        raise Http404("The public summary is not enabled.")
+        raise Http404(_("The public summary is not enabled."))
     return render(
         request,
         "commitments/public_summary.html",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 
 from commitments import selectors
 from commitments.models import Evidence, EvidenceKind
@@ -17,9 +18,9 @@ def downloadable_evidence(*, user: AnyUser, pk: int) -> Evidence:
     try:
         evidence = selectors.evidence_get(pk=pk)
     except Evidence.DoesNotExist:
-        raise Http404("No such evidence.") from None
+        raise Http404(_("No such evidence.")) from None
     if evidence.kind != EvidenceKind.FILE or not can_view_evidence(user, evidence):
-        raise Http404("No such evidence.")
+        raise Http404(_("No such evidence."))
     return evidence
 
 
@@ -28,7 +29,7 @@ def evidence_file_response(evidence: Evidence) -> FileResponse:
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
+        raise Http404(_("The file is missing from storage.")) from None
     response = FileResponse(
         handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
     )

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +35,7 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     TEXT: (".txt", ".csv"),
 }
 ALLOWED_EXTENSIONS = sorted({ext for exts in ALLOWED_TYPES.values() for ext in exts})
-HUMAN_TYPES = "PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG, CSV or TXT"
+HUMAN_TYPES = gettext_lazy("PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG, CSV or TXT")
 
 
 class EvidenceFileError(ValueError):
@@ -117,22 +121,32 @@ def inspect_file(stream: IO[bytes], *, name: str, size: int, max_bytes: int) -> 
     original = safe_original_name(name)
     if size > max_bytes:
         raise EvidenceFileError(
-            f"“{original}” is {size / 1_048_576:.1f} MB; files may be at most {max_bytes / 1_048_576:.0f} MB.",
+            _("“%(name)s” is %(size)s MB; files may be at most %(max)s MB.")
+            % {
+                "name": original,
+                "size": number_format(size / 1_048_576, 1),
+                "max": number_format(max_bytes / 1_048_576, 0),
+            },
             code="too_large",
         )
     if size == 0:
-        raise EvidenceFileError(f"“{original}” is empty.", code="invalid")
+        raise EvidenceFileError(_("“%(name)s” is empty.") % {"name": original}, code="invalid")
     extension = PurePath(original).suffix.lower()
     content_type = detect_content_type(stream, extension=extension)
     if content_type is None:
         raise EvidenceFileError(
-            f"“{original}” is not a file type we accept ({HUMAN_TYPES}), whatever its name says.",
+            _("“%(name)s” is not a file type we accept (%(types)s), whatever its name says.")
+            % {"name": original, "types": HUMAN_TYPES},
             code="unsupported_type",
         )
     if extension not in ALLOWED_TYPES[content_type]:
         raise EvidenceFileError(
-            f"“{original}” is named {extension or 'without an extension'} but its content is "
-            f"{ALLOWED_TYPES[content_type][0].lstrip('.').upper()}; rename it or upload the right file.",
+            (
+                _("“%(name)s” is named %(extension)s but its content is %(type)s; rename it or upload the right file.")
+                if extension
+                else _("“%(name)s” has no extension but its content is %(type)s; rename it or upload the right file.")
+            )
+            % {"name": original, "extension": extension, "type": ALLOWED_TYPES[content_type][0].lstrip(".").upper()},
             code="unsupported_type",
         )
     digest = hashlib.sha256()

@@ -1,4 +1,8 @@
-"""Implementations as CSV (streamed row by row) and XLSX, with the same columns as the API."""
+"""Implementations as CSV (streamed row by row) and XLSX, with the same columns as the API.
+
+Machine-read: the column names are the API's keys and every code (status, ISO3, review state) stays
+a code in any language. Only `status_label`, a convenience for people, follows the request language.
+"""
 
 from __future__ import annotations
 
@@ -33,10 +37,14 @@ COLUMNS = [
 ]
 # Rows fetched per round trip: bounded memory whatever the number of rows.
 CHUNK = 2000
-STATUS_LABELS = dict(Status.choices)
 
 
-def export_rows(implementations: QuerySet[Implementation]) -> Iterator[list[Any]]:
+def status_labels() -> dict[str, str]:
+    """Resolved while the request's language is active: a streamed body is written after the view returns."""
+    return {code: str(label) for code, label in Status.choices}
+
+
+def export_rows(implementations: QuerySet[Implementation], labels: dict[str, str]) -> Iterator[list[Any]]:
     for item in implementations.iterator(chunk_size=CHUNK):
         state = state_of(item)
         yield [
@@ -48,7 +56,7 @@ def export_rows(implementations: QuerySet[Implementation]) -> Iterator[list[Any]
             item.commitment.text,
             item.country.iso3,
             state.status,
-            STATUS_LABELS.get(state.status, state.status),
+            labels.get(state.status, state.status),
             state.progress,
             state.reported_at.isoformat() if state.reported_at else "",
             state.version,
@@ -76,7 +84,9 @@ def _filename(extension: str) -> str:
 
 
 def implementations_csv(implementations: QuerySet[Implementation]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(export_rows(implementations)), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _csv_lines(export_rows(implementations, status_labels())), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
 
@@ -85,7 +95,7 @@ def implementations_xlsx(implementations: QuerySet[Implementation]) -> FileRespo
     workbook = Workbook(write_only=True)  # rows go straight to disk, not into a tree in memory
     sheet = workbook.create_sheet("Implementations")
     sheet.append(COLUMNS)
-    for row in export_rows(implementations):
+    for row in export_rows(implementations, status_labels()):
         sheet.append(row)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it when sent
     workbook.save(spool)

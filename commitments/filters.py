@@ -8,6 +8,7 @@ from typing import TypeVar, cast
 import django_filters
 from django import forms
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from commitments.history import STATE_STATUS, annotate_state, end_of_day, has_state
 from commitments.models import Implementation, ReportingRound, Status, StatusUpdate
@@ -46,21 +47,24 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 class ImplementationFilter(django_filters.FilterSet):
     # Declared first: the filters below then read the state as of that day.
     as_of = django_filters.DateFilter(
-        method="filter_as_of", label="State at the end of this day (YYYY-MM-DD), computed from the history"
+        method="filter_as_of", label=_("State at the end of this day (YYYY-MM-DD), computed from the history")
     )
     country = CountryFilter(
-        queryset=MemberCountry.objects.all(), to_field_name="iso3", label="Country (ISO3)", method="filter_country"
+        queryset=MemberCountry.objects.all(), to_field_name="iso3", label=_("Country (ISO3)"), method="filter_country"
     )
     declaration = django_filters.ModelChoiceFilter(
-        field_name="commitment__declaration", queryset=Declaration.objects.all(), label="Declaration"
+        field_name="commitment__declaration",
+        queryset=Declaration.objects.all(),
+        label=_("Declaration"),
+        empty_label=_("All declarations"),
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, label="Status", widget=forms.CheckboxSelectMultiple, method="filter_status"
+        choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple, method="filter_status"
     )
     updated_since = django_filters.IsoDateTimeFilter(
-        field_name="last_reported_at", lookup_expr="gte", label="Reported since (ISO 8601)"
+        field_name="last_reported_at", lookup_expr="gte", label=_("Reported since (ISO 8601)")
     )
-    search = django_filters.CharFilter(method="filter_search", label="Search commitment text")
+    search = django_filters.CharFilter(method="filter_search", label=_("Search commitment text"))
     ordering = StableOrderingFilter(
         fields=(
             ("commitment__declaration_id", "declaration"),
@@ -70,11 +74,11 @@ class ImplementationFilter(django_filters.FilterSet):
             ("progress", "progress"),
             ("last_reported_at", "last_reported_at"),
         ),
-        label="Order by (prefix with - for descending)",
+        label=_("Order by (prefix with - for descending)"),
     )
     not_reported_in_round = django_filters.BooleanFilter(
         method="filter_not_reported_in_round",
-        label="Not yet reported in the current round",
+        label=_("Not yet reported in the current round"),
         widget=django_filters.widgets.BooleanWidget(),
     )
 
@@ -122,10 +126,14 @@ class ReviewQueueFilter(django_filters.FilterSet):
         field_name="implementation__country",
         queryset=MemberCountry.objects.all(),
         to_field_name="iso3",
-        label="Country",
+        label=_("Country"),
+        empty_label=_("All countries"),
     )
     declaration = django_filters.ModelChoiceFilter(
-        field_name="implementation__commitment__declaration", queryset=Declaration.objects.all(), label="Declaration"
+        field_name="implementation__commitment__declaration",
+        queryset=Declaration.objects.all(),
+        label=_("Declaration"),
+        empty_label=_("All declarations"),
     )
 
     class Meta:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from commitments.evidence import ALLOWED_EXTENSIONS
 from commitments.models import REPORTABLE_STATUSES, ReportingRound, ReviewState, Status
@@ -43,24 +44,24 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(forms.Form):
-    status = forms.ChoiceField(choices=REPORTABLE_STATUSES, widget=forms.RadioSelect, label="Status")
+    status = forms.ChoiceField(choices=REPORTABLE_STATUSES, widget=forms.RadioSelect, label=_("Status"))
     progress = forms.IntegerField(
         required=False,
         min_value=0,
         max_value=100,
-        label="Progress (%)",
-        help_text="0 to 100. Completed is 100, not started is 0; leave empty if not measurable.",
+        label=_("Progress (%)"),
+        help_text=_("0 to 100. Completed is 100, not started is 0; leave empty if not measurable."),
     )
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
-        label="What was done",
-        help_text="Measures taken, results, and next steps. For “not applicable”, the reason.",
+        label=_("What was done"),
+        help_text=_("Measures taken, results, and next steps. For “not applicable”, the reason."),
         required=False,  # the service says why it is needed, with the status in mind
     )
     evidence_files = MultipleFileField(
         required=False,
-        label="Evidence files",
-        help_text="PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG, CSV or TXT; several at once if needed.",
+        label=_("Evidence files"),
+        help_text=_("PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG, CSV or TXT; several at once if needed."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -73,14 +74,14 @@ class ReportForm(forms.Form):
 
 class LinkForm(forms.Form):
     url = forms.CharField(
-        required=False, max_length=2000, label="Link", widget=forms.URLInput(attrs={"placeholder": "https://"})
+        required=False, max_length=2000, label=_("Link"), widget=forms.URLInput(attrs={"placeholder": "https://"})
     )
-    title = forms.CharField(required=False, max_length=200, label="Title of the link")
+    title = forms.CharField(required=False, max_length=200, label=_("Title of the link"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("title") and not data.get("url"):
-            self.add_error("url", "Enter the address of this link, or clear its title.")
+            self.add_error("url", _("Enter the address of this link, or clear its title."))
         return data
 
 
@@ -97,10 +98,13 @@ def link_inputs(formset: forms.BaseFormSet[LinkForm]) -> list[LinkInput]:
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[(ReviewState.ACCEPTED, "Accept"), (ReviewState.RETURNED, "Return with a comment")],
+        choices=[(ReviewState.ACCEPTED, _("Accept")), (ReviewState.RETURNED, _("Return with a comment"))],
         widget=forms.RadioSelect,
+        label=_("Decision"),
     )
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Comment to the country")
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Comment to the country")
+    )
 
 
 class DashboardFilterForm(forms.Form):
@@ -111,31 +115,36 @@ class DashboardFilterForm(forms.Form):
             "translations"
         ),
         required=False,
-        empty_label="All declarations",
+        empty_label=_("All declarations"),
+        label=_("Declaration"),
     )
     country = forms.ModelChoiceField(
         queryset=MemberCountry.objects.filter(is_regional=False).order_by(NameInLanguage()),
         to_field_name="iso3",
         required=False,
-        empty_label="All countries",
+        empty_label=_("All countries"),
+        label=_("Country"),
     )
-    status = forms.MultipleChoiceField(choices=Status.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    status = forms.MultipleChoiceField(
+        choices=Status.choices, required=False, widget=forms.CheckboxSelectMultiple, label=_("Status")
+    )
     round = forms.ModelChoiceField(
         queryset=ReportingRound.objects.order_by("-starts_on"),
         required=False,
-        empty_label="Current state",
-        label="Reporting round",
-        help_text="Show the state as reported in this round.",
+        empty_label=_("Current state"),
+        label=_("Reporting round"),
+        help_text=_("Show the state as reported in this round."),
     )
 
 
 class RoundForm(forms.Form):
-    name = forms.CharField(max_length=120, help_text="For example “2026 first semester”.")
-    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Starts on")
-    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Reports due on")
+    name = forms.CharField(max_length=120, label=_("Name"), help_text=_("For example “2026 first semester”."))
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Starts on"))
+    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Reports due on"))
     declarations = DeclarationMultipleChoiceField(
         queryset=Declaration.objects.order_by("title").prefetch_related("translations"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Declarations in scope; leave all unticked for every declaration.",
+        label=_("Declarations"),
+        help_text=_("Declarations in scope; leave all unticked for every declaration."),
     )

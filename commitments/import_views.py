@@ -10,8 +10,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat, pluralize
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
@@ -42,19 +45,21 @@ class SpreadsheetUploadForm(forms.Form):
     country = forms.ModelChoiceField(
         queryset=MemberCountry.objects.order_by(NameInLanguage()),
         to_field_name="iso3",
-        empty_label="Choose a country",
-        label="Country",
-        help_text="The secretariat records the report on behalf of this country.",
+        empty_label=gettext_lazy("Choose a country"),
+        label=gettext_lazy("Country"),
+        help_text=gettext_lazy("The secretariat records the report on behalf of this country."),
     )
     file = forms.FileField(
-        label="Filled spreadsheet",
-        help_text=f"The .xlsx or .csv file downloaded from the country's page; at most "
-        f"{filesizeformat(MAX_UPLOAD_BYTES)} and {MAX_ROWS:,} rows.",
+        label=gettext_lazy("Filled spreadsheet"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Built per form, not at import: the numbers are formatted in the language of the request.
+        self.fields["file"].help_text = _(
+            "The .xlsx or .csv file downloaded from the country's page; at most %(size)s and %(rows)s rows."
+        ) % {"size": filesizeformat(MAX_UPLOAD_BYTES), "rows": number_format(MAX_ROWS, force_grouping=True)}
         if not is_secretariat(user):
             # An official reports for their own country only: there is nothing to choose.
             self.fields["country"].widget = forms.HiddenInput()
@@ -68,7 +73,7 @@ class SpreadsheetUploadForm(forms.Form):
 def _require_importer(user: Any) -> None:
     """Coarse gate before any country is known; `import_on_behalf` decides per country."""
     if not (is_secretariat(user) or (user.is_authenticated and user.is_official and user.is_active)):
-        raise PermissionDenied("Only country officials and the secretariat report from a spreadsheet.")
+        raise PermissionDenied(_("Only country officials and the secretariat report from a spreadsheet."))
 
 
 def _download(request: HttpRequest, iso3: str, extension: str) -> FileResponse:
@@ -170,17 +175,25 @@ def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     country = visible_country_or_404(request, signed.country_iso3)
     on_behalf = import_on_behalf(request.user, country)
     if not signed.rows:
-        messages.info(request, "Nothing to save: no row of the spreadsheet changed.")
+        messages.info(request, _("Nothing to save: no row of the spreadsheet changed."))
         return redirect("commitments:country-detail", iso3=country.iso3)
     try:
         updates = import_apply(country=country, rows=signed.rows, by=request.user, file_name=signed.file_name)
     except ImportConflict as exc:
         return _render_preview(request, exc.preview, file_name=signed.file_name, notice=exc.reason, status=409)
     count = len(updates)
-    behalf = f" on behalf of {country.name}" if on_behalf else ""
-    messages.success(
-        request,
-        f"{count} update{pluralize(count)} saved from “{signed.file_name}”{behalf}. The secretariat will review "
-        f"{pluralize(count, 'it,them')}.",
-    )
+    facts = {"count": count, "file": signed.file_name, "country": country.name}
+    if on_behalf:
+        message = ngettext(
+            "%(count)d update saved from “%(file)s” on behalf of %(country)s. The secretariat will review it.",
+            "%(count)d updates saved from “%(file)s” on behalf of %(country)s. The secretariat will review them.",
+            count,
+        )
+    else:
+        message = ngettext(
+            "%(count)d update saved from “%(file)s”. The secretariat will review it.",
+            "%(count)d updates saved from “%(file)s”. The secretariat will review them.",
+            count,
+        )
+    messages.success(request, message % facts)
     return redirect("commitments:country-detail", iso3=country.iso3)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Commitment, Declaration, MemberCountry
 
@@ -10,22 +11,22 @@ from declarations.models import Commitment, Declaration, MemberCountry
 class Status(models.TextChoices):
     """Stored as these codes everywhere (database, API, exports); shown translated."""
 
-    NOT_REPORTED = "not_reported", "Not reported"
-    NOT_STARTED = "not_started", "Not started"
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    ONGOING = "ongoing", "Ongoing"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    NOT_REPORTED = "not_reported", _("Not reported")
+    NOT_STARTED = "not_started", _("Not started")
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    ONGOING = "ongoing", _("Ongoing")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
 REPORTABLE_STATUSES = [choice for choice in Status.choices if choice[0] != Status.NOT_REPORTED]
 
 
 class ReviewState(models.TextChoices):
-    PENDING = "pending", "Awaiting review"
-    ACCEPTED = "accepted", "Accepted"
-    RETURNED = "returned", "Returned"
+    PENDING = "pending", _("Awaiting review")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
 
 
 class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
@@ -48,7 +49,7 @@ class ReportingRound(models.Model):
     # Written when the round closes: its per-country figures as they stood, never recomputed.
     closed_figures = models.JSONField(null=True, blank=True, editable=False)
     declarations = models.ManyToManyField(
-        Declaration, blank=True, related_name="rounds", help_text="Declarations in scope; none means all."
+        Declaration, blank=True, related_name="rounds", help_text=_("Declarations in scope; none means all.")
     )
 
     objects = ReportingRoundQuerySet.as_manager()
@@ -145,8 +146,8 @@ class StatusUpdate(models.Model):
 
 
 class EvidenceKind(models.TextChoices):
-    LINK = "link", "Link"
-    FILE = "file", "File"
+    LINK = "link", _("Link")
+    FILE = "file", _("File")
 
 
 class Evidence(models.Model):
@@ -183,7 +184,7 @@ class Review(models.Model):
 
     update = models.OneToOneField(StatusUpdate, on_delete=models.PROTECT, related_name="review")
     decision = models.CharField(
-        max_length=16, choices=[(ReviewState.ACCEPTED, "Accepted"), (ReviewState.RETURNED, "Returned")]
+        max_length=16, choices=[(ReviewState.ACCEPTED, _("Accepted")), (ReviewState.RETURNED, _("Returned"))]
     )
     comment = models.TextField(blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
@@ -197,8 +198,8 @@ class Review(models.Model):
 
 
 class ReminderKind(models.TextChoices):
-    BEFORE_DUE = "before_due", "A week before the due date"
-    AFTER_DUE = "after_due", "A week after the due date"
+    BEFORE_DUE = "before_due", _("A week before the due date")
+    AFTER_DUE = "after_due", _("A week after the due date")
 
 
 class ReminderLog(models.Model):

@@ -15,6 +15,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from commitments.models import Implementation, ReminderKind, ReminderLog, ReportingRound, StatusUpdate
@@ -103,12 +105,29 @@ def _send(
         "items": [(item, site + reverse("commitments:implementation-detail", args=[item.pk])) for item in items],
         "workspace_url": site + reverse("commitments:country-detail", args=[country.iso3]),
     }
-    subject = f"RCM: {len(items)} action(s) still to report for {reporting_round.name}" + (
-        " (overdue)" if kind == ReminderKind.AFTER_DUE else ""
-    )
-    send_mail(
-        subject=subject,
-        message=render_to_string("commitments/email/reminder.txt", context),
-        from_email=None,
-        recipient_list=[official.email for official in officials],
-    )
+    # One message per language, each official receiving it in their own (officials of one country
+    # may not share a language: Belize and Canada work in English, their neighbours in Spanish).
+    by_language: dict[str, list[str]] = {}
+    for official in officials:
+        by_language.setdefault(official.preferred_language, []).append(official.email)
+    for language, recipients in sorted(by_language.items()):
+        with translation.override(language):
+            facts = {"count": len(items), "round": reporting_round.name}
+            if kind == ReminderKind.AFTER_DUE:
+                subject = ngettext(
+                    "RCM: %(count)d action still to report for %(round)s (overdue)",
+                    "RCM: %(count)d actions still to report for %(round)s (overdue)",
+                    len(items),
+                )
+            else:
+                subject = ngettext(
+                    "RCM: %(count)d action still to report for %(round)s",
+                    "RCM: %(count)d actions still to report for %(round)s",
+                    len(items),
+                )
+            send_mail(
+                subject=subject % facts,
+                message=render_to_string("commitments/email/reminder.txt", context),
+                from_email=None,
+                recipient_list=recipients,
+            )

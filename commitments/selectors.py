@@ -200,7 +200,15 @@ def round_progress(reporting_round: ReportingRound) -> list[RoundProgress]:
 
 
 def round_list() -> QuerySet[ReportingRound]:
-    return ReportingRound.objects.prefetch_related("declarations").order_by("-starts_on", "-pk")
+    return ReportingRound.objects.prefetch_related(*DECLARATIONS_WITH_TRANSLATIONS).order_by("-starts_on", "-pk")
+
+
+# The declarations' titles in the reader's language come from their translations.
+DECLARATIONS_WITH_TRANSLATIONS = ("declarations", "declarations__translations")
+
+
+def round_get(*, pk: int) -> ReportingRound:
+    return ReportingRound.objects.prefetch_related(*DECLARATIONS_WITH_TRANSLATIONS).get(pk=pk)
 
 
 @dataclass

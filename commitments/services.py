@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
@@ -61,26 +62,26 @@ def validate_report(*, status: str, progress: int | None, summary: str) -> int |
     """The rules that make a status and a progress agree; returns the progress to store."""
     errors: dict[str, str] = {}
     if status not in Status.values or status == Status.NOT_REPORTED:
-        errors["status"] = "Choose one of the statuses in the list."
+        errors["status"] = _("Choose one of the statuses in the list.")
     if progress is not None and not 0 <= progress <= 100:
-        errors["progress"] = "Progress is a percentage between 0 and 100."
+        errors["progress"] = _("Progress is a percentage between 0 and 100.")
     elif status == Status.COMPLETED:
         if progress not in (None, 100):
-            errors["progress"] = "A completed action is at 100%: leave progress empty or enter 100."
+            errors["progress"] = _("A completed action is at 100%: leave progress empty or enter 100.")
         progress = 100
     elif status == Status.NOT_STARTED:
         if progress not in (None, 0):
-            errors["progress"] = "An action not started is at 0%: leave progress empty or enter 0."
+            errors["progress"] = _("An action not started is at 0%: leave progress empty or enter 0.")
         progress = 0
     elif status == Status.IN_PROGRESS and progress == 100:
-        errors["progress"] = "100% means completed: choose “Completed”, or enter the progress actually made."
+        errors["progress"] = _("100% means completed: choose “Completed”, or enter the progress actually made.")
     elif status == Status.NOT_APPLICABLE and progress is not None:
-        errors["progress"] = "Leave progress empty for an action that does not apply."
+        errors["progress"] = _("Leave progress empty for an action that does not apply.")
     if not summary.strip():
         errors["summary"] = (
-            "Explain why this action does not apply to your country."
+            _("Explain why this action does not apply to your country.")
             if status == Status.NOT_APPLICABLE
-            else "Describe what was done (or planned), so the secretariat can follow up."
+            else _("Describe what was done (or planned), so the secretariat can follow up.")
         )
     if errors:
         raise ValidationError(errors)
@@ -95,7 +96,8 @@ def validate_links(links: Sequence[LinkInput]) -> None:
         except ValidationError:
             raise ValidationError(
                 {
-                    "links": f"Link {index + 1} (“{link.url[:80]}”) is not a web address starting with http:// or https://."
+                    "links": _("Link %(number)s (“%(url)s”) is not a web address starting with http:// or https://.")
+                    % {"number": index + 1, "url": link.url[:80]}
                 }
             ) from None
 
@@ -135,9 +137,9 @@ def report_update(
     """
     if on_behalf:
         if not is_secretariat(by):
-            raise PermissionDenied("Only the secretariat reports on behalf of a country.")
+            raise PermissionDenied(_("Only the secretariat reports on behalf of a country."))
     elif not can_report_for(by, implementation):
-        raise PermissionDenied("Only an official of this country may report on it.")
+        raise PermissionDenied(_("Only an official of this country may report on it."))
     progress = validate_report(status=status, progress=progress, summary=summary)
     validate_links(links)
     inspected = inspect_files(files)
@@ -234,9 +236,9 @@ def evidence_attach(
 ) -> list[Evidence]:
     """Add evidence to an update already reported (the update itself stays as it was)."""
     if not can_report_for(by, update.implementation):
-        raise PermissionDenied("Only an official of this country may add evidence to its reports.")
+        raise PermissionDenied(_("Only an official of this country may add evidence to its reports."))
     if not links and not files:
-        raise ValidationError({"evidence": "Send a link (url) or a file."})
+        raise ValidationError({"evidence": _("Send a link (url) or a file.")})
     validate_links(links)
     inspected = inspect_files(files)
     with _files_removed_on_failure() as stored, transaction.atomic():
@@ -248,15 +250,15 @@ def evidence_attach(
 def review_update(*, update: StatusUpdate, by: User, decision: str, comment: str = "") -> Review:
     """The secretariat accepts an update, or returns it with a comment the official will see."""
     if not can_review(by):
-        raise PermissionDenied("Only the secretariat reviews updates.")
+        raise PermissionDenied(_("Only the secretariat reviews updates."))
     if decision not in (ReviewState.ACCEPTED, ReviewState.RETURNED):
-        raise ValidationError({"decision": "Choose to accept or to return the update."})
+        raise ValidationError({"decision": _("Choose to accept or to return the update.")})
     if decision == ReviewState.RETURNED and not comment.strip():
-        raise ValidationError({"comment": "Say what the country should add or correct when returning an update."})
+        raise ValidationError({"comment": _("Say what the country should add or correct when returning an update.")})
     with transaction.atomic():
         locked = StatusUpdate.objects.select_for_update().select_related("implementation").get(pk=update.pk)
         if locked.review_state != ReviewState.PENDING:
-            raise ValidationError({"decision": "This update has already been reviewed."})
+            raise ValidationError({"decision": _("This update has already been reviewed.")})
         review = Review.objects.create(
             update=locked, decision=decision, comment=comment.strip(), reviewed_by=by, reviewed_at=timezone.now()
         )
@@ -274,18 +276,18 @@ def round_open(
 ) -> ReportingRound:
     """Open a reporting round. One round is open at a time, so "the current round" is never ambiguous."""
     if not is_secretariat(by):
-        raise PermissionDenied("Only the secretariat opens reporting rounds.")
+        raise PermissionDenied(_("Only the secretariat opens reporting rounds."))
     errors: dict[str, str] = {}
     if not name.strip():
-        errors["name"] = "Give the round a name, e.g. “2026 first semester”."
+        errors["name"] = _("Give the round a name, e.g. “2026 first semester”.")
     elif ReportingRound.objects.filter(name__iexact=name.strip()).exists():
-        errors["name"] = f"A round named “{name.strip()}” already exists."
+        errors["name"] = _("A round named “%(name)s” already exists.") % {"name": name.strip()}
     if due_on < starts_on:
-        errors["due_on"] = "The due date cannot be before the start."
+        errors["due_on"] = _("The due date cannot be before the start.")
     with transaction.atomic():
         already_open = ReportingRound.objects.select_for_update().filter(closed_at__isnull=True).first()
         if already_open is not None:
-            errors["__all__"] = f"Close “{already_open.name}” before opening another round."
+            errors["__all__"] = _("Close “%(name)s” before opening another round.") % {"name": already_open.name}
         if errors:
             raise ValidationError(errors)
         reporting_round = ReportingRound.objects.create(name=name.strip(), starts_on=starts_on, due_on=due_on)
@@ -302,11 +304,11 @@ def round_open(
 def round_close(*, reporting_round: ReportingRound, by: User) -> ReportingRound:
     """Close a round and freeze its figures: later reports and new declarations leave them as they were."""
     if not is_secretariat(by):
-        raise PermissionDenied("Only the secretariat closes reporting rounds.")
+        raise PermissionDenied(_("Only the secretariat closes reporting rounds."))
     with transaction.atomic():
         locked = ReportingRound.objects.select_for_update().get(pk=reporting_round.pk)
         if locked.closed_at is not None:
-            raise ValidationError({"__all__": f"“{locked.name}” is already closed."})
+            raise ValidationError({"__all__": _("“%(name)s” is already closed.") % {"name": locked.name}})
         figures = [asdict(row) for row in round_progress(locked)]
         ReportingRound.objects.filter(pk=locked.pk).update(
             closed_at=timezone.now(), closed_figures={"countries": figures}
@@ -337,7 +339,7 @@ def regional_country() -> MemberCountry:
 def regional_follow(*, commitment: Commitment, by: User) -> Implementation:
     """Follow a commitment addressed to the Conference as a whole, reported by the secretariat."""
     if not is_secretariat(by):
-        raise PermissionDenied("Only the secretariat follows regional actions.")
+        raise PermissionDenied(_("Only the secretariat follows regional actions."))
     implementation, created = Implementation.objects.get_or_create(commitment=commitment, country=regional_country())
     if created:
         audit_record(actor=by, action="regional.follow", target=implementation)

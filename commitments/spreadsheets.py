@@ -18,12 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -34,6 +38,7 @@ from audit.services import audit_record
 from commitments.models import REPORTABLE_STATUSES, Implementation, Status, StatusUpdate
 from commitments.services import StaleVersion, report_update, validate_report
 from declarations.models import MemberCountry
+from declarations.selectors import translated
 from rcm_tracker.permissions import can_report_for_country, is_secretariat
 
 if TYPE_CHECKING:
@@ -44,20 +49,23 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 # An XLSX is a zip: a small file can unpack to gigabytes. A real report unpacks to a few megabytes.
 MAX_UNPACKED_BYTES = 25 * MAX_UPLOAD_BYTES
-SHEET_TITLE = "Report"
+SHEET_TITLE = gettext_lazy("Report")
 _PAYLOAD_SALT = "commitments.spreadsheet-import.rows"
 # A preview older than this is refused at confirmation: the page has been left open too long to
 # be what the person last looked at.
 PAYLOAD_MAX_AGE_SECONDS = 24 * 60 * 60
 
-STATUS_LABELS = {code: str(label) for code, label in Status.choices}
-REPORTABLE_LABELS = [str(label) for _code, label in REPORTABLE_STATUSES]
+STATUS_LABELS = dict(Status.choices)  # lazy: each label in the language of the moment
+
+
+def reportable_labels() -> list[str]:
+    return [str(label) for _code, label in REPORTABLE_STATUSES]
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
-    header: str
+    header: StrOrPromise
     width: int
     editable: bool = False
     wrap: bool = False
@@ -65,18 +73,23 @@ class Column:
 
 COLUMNS = [
     Column("id", "id", 8),
-    Column("declaration", "Declaration", 28, wrap=True),
-    Column("number", "Number", 9),
-    Column("commitment", "Commitment", 60, wrap=True),
-    Column("status", "Status", 18, editable=True),
-    Column("progress", "Progress (%)", 13, editable=True),
-    Column("summary", "Summary of what was done (for the new report)", 60, editable=True, wrap=True),
-    Column("version", "Version (do not change)", 12),
+    # The first word of each header names the column on upload, in any of the site's languages.
+    Column("declaration", gettext_lazy("Declaration"), 28, wrap=True),
+    Column("number", gettext_lazy("Number"), 9),
+    Column("commitment", gettext_lazy("Commitment"), 60, wrap=True),
+    Column("status", gettext_lazy("Status"), 18, editable=True),
+    Column("progress", gettext_lazy("Progress (%)"), 13, editable=True),
+    Column("summary", gettext_lazy("Summary of what was done (for the new report)"), 60, editable=True, wrap=True),
+    Column("version", gettext_lazy("Version (do not change)"), 12),
 ]
 KEYS = [column.key for column in COLUMNS]
 # What an upload must have; the other columns are there for the person filling it in.
 REQUIRED_KEYS = ("id", "status", "progress", "summary", "version")
-COLUMN_NAMES = {"status": "Status", "progress": "Progress", "summary": "Summary"}
+COLUMN_NAMES = {
+    "status": gettext_lazy("Status"),
+    "progress": gettext_lazy("Progress"),
+    "summary": gettext_lazy("Summary"),
+}
 
 
 class SpreadsheetError(Exception):
@@ -96,7 +109,7 @@ def sheet_rows(implementations: Iterable[Implementation]) -> Iterator[list[Any]]
             item.commitment.declaration.shown.text,
             item.commitment.number,
             item.commitment.shown.text,
-            STATUS_LABELS[item.status],
+            str(STATUS_LABELS[item.status]),
             item.progress,
             "",
             item.version,
@@ -106,7 +119,7 @@ def sheet_rows(implementations: Iterable[Implementation]) -> Iterator[list[Any]]
 def build_csv(implementations: Iterable[Implementation]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([column.header for column in COLUMNS])
+    writer.writerow(headers())
     writer.writerows(["" if value is None else value for value in row] for row in sheet_rows(implementations))
     # The BOM makes spreadsheet programs open accented text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode()
@@ -120,8 +133,8 @@ def build_xlsx(country: MemberCountry, implementations: Iterable[Implementation]
     """
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    sheet.append([column.header for column in COLUMNS])
+    sheet.title = str(SHEET_TITLE)
+    sheet.append(headers())
     for row in sheet_rows(implementations):
         sheet.append(row)
     last = sheet.max_row
@@ -146,11 +159,11 @@ def build_xlsx(country: MemberCountry, implementations: Iterable[Implementation]
         progress_letter = get_column_letter(KEYS.index("progress") + 1)
         statuses = DataValidation(
             type="list",
-            formula1='"' + ",".join(REPORTABLE_LABELS) + '"',
+            formula1='"' + ",".join(reportable_labels()) + '"',
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="Status",
-            error="Choose a status from the list.",
+            errorTitle=_("Status"),
+            error=_("Choose a status from the list."),
         )
         statuses.add(f"{status_letter}2:{status_letter}{last}")
         progress = DataValidation(
@@ -160,8 +173,8 @@ def build_xlsx(country: MemberCountry, implementations: Iterable[Implementation]
             formula2="100",
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="Progress",
-            error="A whole number from 0 to 100, or empty.",
+            errorTitle=_("Progress"),
+            error=_("A whole number from 0 to 100, or empty."),
         )
         progress.add(f"{progress_letter}2:{progress_letter}{last}")
         sheet.add_data_validation(statuses)
@@ -181,19 +194,21 @@ def build_xlsx(country: MemberCountry, implementations: Iterable[Implementation]
 
 
 def _add_instructions(workbook: Workbook, country: MemberCountry) -> None:
-    sheet = workbook.create_sheet("How to fill in")
+    sheet = workbook.create_sheet(_("How to fill in"))
+    downloaded = formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
     lines = [
-        f"Report of {country.name} — downloaded {timezone.localtime():%Y-%m-%d %H:%M}",
+        _("Report of %(country)s — downloaded %(when)s") % {"country": country.name, "when": downloaded},
         "",
-        "Fill in only the yellow columns of the “Report” sheet: Status, Progress (%) and Summary.",
-        "A row whose status and progress you leave as they are, with an empty summary, is not reported again.",
-        "Each row you change needs a summary of what was done (for “Not applicable”, the reason).",
-        "Completed is 100%, Not started is 0%; leave progress empty when it cannot be measured.",
-        "Statuses: " + ", ".join(REPORTABLE_LABELS) + ".",
+        _("Fill in only the yellow columns of the “%(sheet)s” sheet: Status, Progress (%%) and Summary.")
+        % {"sheet": SHEET_TITLE},
+        _("A row whose status and progress you leave as they are, with an empty summary, is not reported again."),
+        _("Each row you change needs a summary of what was done (for “Not applicable”, the reason)."),
+        _("Completed is 100%, Not started is 0%; leave progress empty when it cannot be measured."),
+        _("Statuses: %(statuses)s.") % {"statuses": ", ".join(reportable_labels())},
         "",
-        "Upload the file on the country's page (“Upload a filled spreadsheet”). You will see every change,",
-        "and any problem, before anything is saved. Rows reported by someone else since this download",
-        "are refused: download the spreadsheet again to see the latest reports.",
+        _("Upload the file on the country's page (“Upload a filled spreadsheet”). You will see every change,"),
+        _("and any problem, before anything is saved. Rows reported by someone else since this download"),
+        _("are refused: download the spreadsheet again to see the latest reports."),
     ]
     for line in lines:
         sheet.append([line])
@@ -219,37 +234,44 @@ class SheetRow:
     version: str
 
 
-_NOT_XLSX = "The file is not a readable Excel workbook (.xlsx). Save it again as .xlsx or as CSV (UTF-8) and upload it."
-_NOT_SPREADSHEET = "Upload the spreadsheet as an Excel workbook (.xlsx) or as CSV (.csv); “{name}” is neither."
-_OLD_EXCEL = "Old Excel files (.xls) cannot be read. In Excel, choose File › Save As › Excel Workbook (.xlsx)."
+_NOT_XLSX = gettext_lazy(
+    "The file is not a readable Excel workbook (.xlsx). Save it again as .xlsx or as CSV (UTF-8) and upload it."
+)
+_NOT_SPREADSHEET = gettext_lazy(
+    "Upload the spreadsheet as an Excel workbook (.xlsx) or as CSV (.csv); “%(name)s” is neither."
+)
+_OLD_EXCEL = gettext_lazy(
+    "Old Excel files (.xls) cannot be read. In Excel, choose File › Save As › Excel Workbook (.xlsx)."
+)
 
 
 def read_upload(upload: UploadedFile) -> list[SheetRow]:
     """The rows of an uploaded XLSX or CSV file; SpreadsheetError (a sentence for the user) when unusable."""
-    name = upload.name or "the file"
+    name = upload.name or _("the file")
     size = upload.size or 0
     if size > MAX_UPLOAD_BYTES:
         raise SpreadsheetError(
-            f"The file is {filesizeformat(size)}; the most that can be uploaded is "
-            f"{filesizeformat(MAX_UPLOAD_BYTES)}. Upload one country's report at a time."
+            _("The file is %(size)s; the most that can be uploaded is %(max)s. Upload one country's report at a time.")
+            % {"size": filesizeformat(size), "max": filesizeformat(MAX_UPLOAD_BYTES)}
         )
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise SpreadsheetError(
-            f"The file is larger than {filesizeformat(MAX_UPLOAD_BYTES)}, the most that can be uploaded."
+            _("The file is larger than %(max)s, the most that can be uploaded.")
+            % {"max": filesizeformat(MAX_UPLOAD_BYTES)}
         )
     extension = PurePath(name).suffix.lower()
     # The content decides, not the name: a workbook renamed .csv is still a workbook.
     if data.startswith(b"PK\x03\x04"):
         cells = _xlsx_cells(data)
     elif data.startswith(b"\xd0\xcf\x11\xe0") or extension == ".xls":
-        raise SpreadsheetError(_OLD_EXCEL)
+        raise SpreadsheetError(str(_OLD_EXCEL))
     elif extension in (".xlsx", ".xlsm"):
-        raise SpreadsheetError(_NOT_XLSX)
+        raise SpreadsheetError(str(_NOT_XLSX))
     elif extension in (".csv", ".txt"):
         cells = _csv_cells(data)
     else:
-        raise SpreadsheetError(_NOT_SPREADSHEET.format(name=name))
+        raise SpreadsheetError(_NOT_SPREADSHEET % {"name": name})
     return _rows(cells)
 
 
@@ -258,14 +280,14 @@ def _xlsx_cells(data: bytes) -> Iterator[list[Any]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise SpreadsheetError(_NOT_XLSX) from None
+        raise SpreadsheetError(str(_NOT_XLSX)) from None
     if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError("The workbook unpacks to far more data than a report holds; it cannot be read.")
+        raise SpreadsheetError(_("The workbook unpacks to far more data than a report holds; it cannot be read."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     # A damaged workbook makes openpyxl raise almost anything (KeyError, ValueError, XML errors…).
     except Exception:
-        raise SpreadsheetError(_NOT_XLSX) from None
+        raise SpreadsheetError(str(_NOT_XLSX)) from None
     try:
         sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
         # Read-only sheets parse lazily: damage can surface while iterating, so it is inside the try.
@@ -273,7 +295,7 @@ def _xlsx_cells(data: bytes) -> Iterator[list[Any]]:
     except SpreadsheetError:
         raise
     except Exception:
-        raise SpreadsheetError(_NOT_XLSX) from None
+        raise SpreadsheetError(str(_NOT_XLSX)) from None
     finally:
         workbook.close()
 
@@ -283,11 +305,13 @@ def _csv_cells(data: bytes) -> Iterator[list[Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SpreadsheetError(
-            "The CSV file is not in UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)”; "
-            "in LibreOffice, choose the character set Unicode (UTF-8)."
+            _(
+                "The CSV file is not in UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)”; "
+                "in LibreOffice, choose the character set Unicode (UTF-8)."
+            )
         ) from None
     if "\x00" in text:
-        raise SpreadsheetError("The file is not a CSV text file. Upload the spreadsheet as .xlsx or .csv.")
+        raise SpreadsheetError(_("The file is not a CSV text file. Upload the spreadsheet as .xlsx or .csv."))
     first_line = text.split("\n", 1)[0]
     # Spreadsheet programs in Spanish-speaking locales save CSV with semicolons.
     delimiter = max(",;\t", key=first_line.count) if any(d in first_line for d in ",;\t") else ","
@@ -295,13 +319,33 @@ def _csv_cells(data: bytes) -> Iterator[list[Any]]:
     try:
         yield from reader
     except csv.Error as exc:
-        raise SpreadsheetError(f"The CSV file cannot be read near line {reader.line_num}: {exc}.") from None
+        raise SpreadsheetError(
+            _("The CSV file cannot be read near line %(line)s: %(error)s.") % {"line": reader.line_num, "error": exc}
+        ) from None
 
 
-def _header_key(value: Any) -> str:
-    """“Progress (%)” → progress: the first word names the column, whatever follows it."""
-    match = re.match(r"[a-z]+", _cell_text(value).lower())
+def headers() -> list[str]:
+    return [str(column.header) for column in COLUMNS]
+
+
+def _first_word(text: str) -> str:
+    match = re.match(r"[^\\W\\d_]+", text.strip().casefold())
     return match.group(0) if match else ""
+
+
+def _header_keys() -> dict[str, str]:
+    """First word of each header, in every language, → its key: a file downloaded in Spanish uploads
+    the same whoever sends it back, and so does an English one."""
+    keys = {column.key: column.key for column in COLUMNS}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            keys |= {_first_word(str(column.header)): column.key for column in COLUMNS}
+    return keys
+
+
+def _header_key(value: Any, keys: dict[str, str]) -> str:
+    """“Progress (%)” → progress: the first word names the column, whatever follows it."""
+    return keys.get(_first_word(_cell_text(value)), "")
 
 
 def _cell_text(value: Any) -> str:
@@ -320,18 +364,21 @@ def _rows(cells: Iterable[list[Any]]) -> list[SheetRow]:
             header = values
             break
     if not header:
-        raise SpreadsheetError("The spreadsheet is empty.")
+        raise SpreadsheetError(_("The spreadsheet is empty."))
     positions: dict[str, int] = {}
+    keys = _header_keys()
     for index, value in enumerate(header):
-        key = _header_key(value)
+        key = _header_key(value, keys)
         if key in KEYS and key not in positions:
             positions[key] = index
     missing = [key for key in REQUIRED_KEYS if key not in positions]
     if missing:
         raise SpreadsheetError(
-            "The first row must name the columns of the downloaded spreadsheet; missing: "
-            + ", ".join(missing)
-            + ". Download the spreadsheet again and fill in that copy."
+            _(
+                "The first row must name the columns of the downloaded spreadsheet; missing: %(missing)s. "
+                "Download the spreadsheet again and fill in that copy."
+            )
+            % {"missing": ", ".join(missing)}
         )
     rows: list[SheetRow] = []
     for line, values in lines:
@@ -343,10 +390,13 @@ def _rows(cells: Iterable[list[Any]]) -> list[SheetRow]:
         if not any(texts.values()):
             continue  # blank lines, and rows that only carry formatting
         if len(rows) == MAX_ROWS:
-            raise SpreadsheetError(f"The spreadsheet has more than {MAX_ROWS:,} rows; split it into smaller files.")
+            raise SpreadsheetError(
+                _("The spreadsheet has more than %(max)s rows; split it into smaller files.")
+                % {"max": formats.number_format(MAX_ROWS, force_grouping=True)}
+            )
         rows.append(SheetRow(line=line, **texts))
     if not rows:
-        raise SpreadsheetError("The spreadsheet has its column names but no rows below them.")
+        raise SpreadsheetError(_("The spreadsheet has its column names but no rows below them."))
     return rows
 
 
@@ -379,7 +429,7 @@ class RowCheck:
 
     @property
     def new_status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.row.status)
+        return str(STATUS_LABELS.get(self.status, self.row.status))
 
 
 @dataclass
@@ -400,14 +450,17 @@ class ImportPreview:
         return sum(1 for check in self.checks if not check.changed and not check.errors)
 
 
-_STATUS_BY_TEXT = {code.casefold(): code for code in Status.values} | {
-    label.casefold(): code for code, label in STATUS_LABELS.items()
-}
+def _statuses_by_text() -> dict[str, str]:
+    by_text = {code.casefold(): code for code in Status.values}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            by_text |= {str(label).casefold(): code for code, label in Status.choices}
+    return by_text
 
 
 def _parse_status(text: str) -> str | None:
-    """A status label (as the drop-down offers) or its code, in any letter case."""
-    return _STATUS_BY_TEXT.get(" ".join(text.split()).casefold())
+    """A status label (as the drop-down offers, in any of the site's languages) or its code, in any case."""
+    return _statuses_by_text().get(" ".join(text.split()).casefold())
 
 
 def _parse_int(text: str) -> int | None:
@@ -417,7 +470,11 @@ def _parse_int(text: str) -> int | None:
 def check_rows(*, country: MemberCountry, rows: Sequence[SheetRow]) -> ImportPreview:
     """Check every row against the current state in one query; nothing is written."""
     ids = {pk for pk in (_parse_int(row.id) for row in rows) if pk is not None}
-    implementations = Implementation.objects.select_related("commitment__declaration", "country").in_bulk(ids)
+    implementations = (
+        Implementation.objects.select_related("commitment__declaration", "country")
+        .prefetch_related(*translated(declaration="commitment__declaration", commitment=None))
+        .in_bulk(ids)
+    )
     first_line: dict[int, int] = {}
     checks = []
     for row in rows:
@@ -427,20 +484,24 @@ def check_rows(*, country: MemberCountry, rows: Sequence[SheetRow]) -> ImportPre
         checks.append(check)
         if implementation is None or pk is None:
             check.errors.append(
-                "The id column is empty: this row was not in the downloaded spreadsheet."
+                _("The id column is empty: this row was not in the downloaded spreadsheet.")
                 if not row.id
-                else f"No action has the id “{row.id}”: the hidden id column was changed. "
-                "Download the spreadsheet again."
+                else _(
+                    "No action has the id “%(id)s”: the hidden id column was changed. Download the spreadsheet again."
+                )
+                % {"id": row.id}
             )
             continue
         if implementation.country_id != country.pk:
             check.errors.append(
-                f"This row is {implementation.country.name}'s, not {country.name}'s: "
-                f"upload only the spreadsheet downloaded for {country.name}."
+                _("This row is %(other)s's, not %(country)s's: upload only the spreadsheet downloaded for %(country)s.")
+                % {"other": implementation.country.name, "country": country.name}
             )
             continue
         if pk in first_line:
-            check.errors.append(f"The same action is already on row {first_line[pk]}; keep one of the two.")
+            check.errors.append(
+                _("The same action is already on row %(line)s; keep one of the two.") % {"line": first_line[pk]}
+            )
             continue
         first_line[pk] = row.line
         _check_values(check, row, implementation)
@@ -452,12 +513,15 @@ def _check_values(check: RowCheck, row: SheetRow, implementation: Implementation
     progress = _parse_int(row.progress.removesuffix("%").strip())
     if status is None:
         check.errors.append(
-            f"Status: “{row.status}” is not a status; choose one of: {', '.join(REPORTABLE_LABELS)}."
+            _("Status: “%(status)s” is not a status; choose one of: %(statuses)s.")
+            % {"status": row.status, "statuses": ", ".join(reportable_labels())}
             if row.status
-            else "Status: choose one from the list."
+            else _("Status: choose one from the list.")
         )
     if row.progress and progress is None:
-        check.errors.append(f"Progress: “{row.progress}” is not a whole number from 0 to 100.")
+        check.errors.append(
+            _("Progress: “%(progress)s” is not a whole number from 0 to 100.") % {"progress": row.progress}
+        )
     if status is None or check.errors:
         check.changed = True  # shown in the preview, with its errors
         return
@@ -472,14 +536,17 @@ def _check_values(check: RowCheck, row: SheetRow, implementation: Implementation
     if not check.changed:
         return
     if version is None:
-        check.errors.append("The version column is empty or was changed: download the spreadsheet again.")
+        check.errors.append(_("The version column is empty or was changed: download the spreadsheet again."))
     elif version != implementation.version:
-        now = STATUS_LABELS[implementation.status] + (
+        now = str(STATUS_LABELS[implementation.status]) + (
             f", {implementation.progress}%" if implementation.progress is not None else ""
         )
         check.errors.append(
-            f"Reported again since your download (now: {now}). Download the spreadsheet again to see the "
-            "latest report, then enter this row there."
+            _(
+                "Reported again since your download (now: %(now)s). Download the spreadsheet again to see the "
+                "latest report, then enter this row there."
+            )
+            % {"now": now}
         )
     try:
         check.stored_progress = validate_report(status=status, progress=progress, summary=row.summary)
@@ -531,14 +598,16 @@ def unsign_import(payload: str, *, user: User) -> SignedImport:
     try:
         data = signing.loads(payload, salt=_PAYLOAD_SALT, max_age=PAYLOAD_MAX_AGE_SECONDS)
     except signing.SignatureExpired:
-        raise SpreadsheetError("This preview is more than a day old. Upload the file again.") from None
+        raise SpreadsheetError(_("This preview is more than a day old. Upload the file again.")) from None
     except signing.BadSignature:
         raise SpreadsheetError(
-            "The rows sent back with the preview are not the ones that were checked, so nothing was saved. "
-            "Upload the file again."
+            _(
+                "The rows sent back with the preview are not the ones that were checked, so nothing was saved. "
+                "Upload the file again."
+            )
         ) from None
     if data.get("user") != user.pk:
-        raise SpreadsheetError("This preview was made for someone else. Upload the file again.")
+        raise SpreadsheetError(_("This preview was made for someone else. Upload the file again."))
     rows = [
         SheetRow(int(line), str(pk), str(s), str(p), str(summary), str(v))
         for line, pk, s, p, summary, v in data["rows"]
@@ -569,7 +638,7 @@ def import_on_behalf(user: AnyUser, country: MemberCountry) -> bool:
         return False
     if is_secretariat(user):
         return True
-    raise PermissionDenied("Only the country's officials, or the secretariat on its behalf, report for a country.")
+    raise PermissionDenied(_("Only the country's officials, or the secretariat on its behalf, report for a country."))
 
 
 def import_apply(*, country: MemberCountry, rows: Sequence[SheetRow], by: User, file_name: str) -> list[StatusUpdate]:
@@ -579,7 +648,7 @@ def import_apply(*, country: MemberCountry, rows: Sequence[SheetRow], by: User, 
     if preview.errors:
         raise ImportConflict(
             preview,
-            "Some rows changed since the preview (see below), so nothing was saved. Check them and confirm again.",
+            _("Some rows changed since the preview (see below), so nothing was saved. Check them and confirm again."),
         )
     updates: list[StatusUpdate] = []
     current: RowCheck | None = None
@@ -611,9 +680,13 @@ def import_apply(*, country: MemberCountry, rows: Sequence[SheetRow], by: User, 
     except (StaleVersion, ValidationError) as exc:
         # Someone reported on a row between the check above and its lock: the whole batch rolls back.
         line = current.row.line if current is not None else "?"
-        why = "; ".join(exc.messages) if isinstance(exc, ValidationError) else "it was reported again meanwhile"
+        why = "; ".join(exc.messages) if isinstance(exc, ValidationError) else _("it was reported again meanwhile")
         raise ImportConflict(
             check_rows(country=country, rows=rows),
-            f"Row {line} could not be saved ({why}), so nothing was saved. Check the rows below and confirm again.",
+            _(
+                "Row %(line)s could not be saved (%(why)s), so nothing was saved. "
+                "Check the rows below and confirm again."
+            )
+            % {"line": line, "why": why},
         ) from exc
     return updates

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commitments import selectors, services
@@ -40,9 +41,9 @@ def visible_country_or_404(request: HttpRequest, iso3: str) -> MemberCountry:
     try:
         country = declaration_selectors.country_get(iso3=iso3)
     except MemberCountry.DoesNotExist:
-        raise Http404("No such Member Country.") from None
+        raise Http404(_("No such Member Country.")) from None
     if not can_view_country(request.user, country):
-        raise Http404("No such Member Country.")
+        raise Http404(_("No such Member Country."))
     return country
 
 
@@ -86,9 +87,9 @@ def _visible_implementation_or_404(request: HttpRequest, pk: int) -> Implementat
     try:
         implementation = selectors.implementation_get(pk=pk, language=requested_version(request))
     except Implementation.DoesNotExist:
-        raise Http404("No such implementation.") from None
+        raise Http404(_("No such implementation.")) from None
     if not can_view_implementation(request.user, implementation):
-        raise Http404("No such implementation.")
+        raise Http404(_("No such implementation."))
     return implementation
 
 
@@ -138,7 +139,7 @@ def implementation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def implementation_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     implementation = _visible_implementation_or_404(request, pk)
     if not can_report_for(request.user, implementation):
-        raise PermissionDenied("Only an official of this country may report on it.")
+        raise PermissionDenied(_("Only an official of this country may report on it."))
     form = ReportForm(request.POST, request.FILES)
     links = LinkFormSet(request.POST, prefix="links")
     if not (form.is_valid() and links.is_valid()):
@@ -170,7 +171,7 @@ def implementation_report(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     except ValidationError as exc:
         _add_service_errors(form, links, exc)
         return _render_implementation(request, implementation, form=form, links=links, status=400)
-    messages.success(request, "Your update was saved. The secretariat will review it.")
+    messages.success(request, _("Your update was saved. The secretariat will review it."))
     return redirect("commitments:implementation-detail", pk=implementation.pk)
 
 
@@ -187,12 +188,12 @@ def _add_service_errors(form: ReportForm, links: BaseFormSet[LinkForm], exc: Val
 @require_POST
 def update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not can_review(request.user):
-        raise PermissionDenied("Only the secretariat reviews updates.")
+        raise PermissionDenied(_("Only the secretariat reviews updates."))
     update = get_object_or_404(StatusUpdate.objects.select_related("implementation"), pk=pk)
     form = ReviewForm(request.POST)
     back = _safe_next(request, fallback=reverse("commitments:review-queue"))
     if not form.is_valid():
-        messages.error(request, "Choose to accept or to return the update.")
+        messages.error(request, _("Choose to accept or to return the update."))
         return redirect(back)
     try:
         services.review_update(
@@ -202,8 +203,11 @@ def update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
     country = update.implementation.country
-    verb = "accepted" if form.cleaned_data["decision"] == ReviewState.ACCEPTED else "returned to the country"
-    messages.success(request, f"Update from {country} on {update.implementation.commitment} {verb}.")
+    facts = {"country": country, "commitment": update.implementation.commitment}
+    if form.cleaned_data["decision"] == ReviewState.ACCEPTED:
+        messages.success(request, _("Update from %(country)s on %(commitment)s accepted.") % facts)
+    else:
+        messages.success(request, _("Update from %(country)s on %(commitment)s returned to the country.") % facts)
     return redirect(back)
 
 
@@ -217,7 +221,7 @@ def _safe_next(request: HttpRequest, *, fallback: str) -> str:
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not can_review(request.user):
-        raise PermissionDenied("The review queue is the secretariat's.")
+        raise PermissionDenied(_("The review queue is the secretariat's."))
     filterset = ReviewQueueFilter(request.GET, queryset=StatusUpdate.objects.none())
     try:
         updates = list(selectors.review_queue(filters=request.GET))
@@ -241,5 +245,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 def commitment_follow_regionally(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commitment = get_object_or_404(Commitment, pk=pk)
     implementation = services.regional_follow(commitment=commitment, by=request.user)
-    messages.success(request, f"Action {commitment.number} is now followed as a regional action.")
+    messages.success(
+        request, _("Action %(number)s is now followed as a regional action.") % {"number": commitment.number}
+    )
     return redirect("commitments:implementation-detail", pk=implementation.pk)

@@ -22,11 +22,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from declarations.country_names import CountryName
 from declarations.management.commands.load_declarations import MAX_FILE_BYTES
-from declarations.models import DeclarationKind, Language
+from declarations.models import DeclarationKind, Language, in_current_language
 from declarations.parser import (
     MAX_PLACE_LENGTH,
     MAX_TITLE_LENGTH,
@@ -41,9 +42,10 @@ from declarations.services import source_sha256
 ACCEPTED_EXTENSIONS = (".txt", ".docx")
 # A .docx is a zip: a few megabytes can unpack to gigabytes. Real declarations unpack to well under this.
 MAX_DOCX_UNPACKED_BYTES = 10 * MAX_FILE_BYTES
-_NOT_WORD = "the file is not a readable Word (.docx) document"
+_NOT_WORD = gettext_lazy("the file is not a readable Word (.docx) document")
 _SOURCE_SALT = "declarations.upload.source"
-TAMPERED_TEXT = (
+# Marked here, translated where raised: tests and callers compare against the English constant.
+TAMPERED_TEXT = gettext_noop(
     "The declaration text sent back with the preview is not the text that was uploaded, so nothing was loaded. "
     "Upload the file again."
 )
@@ -70,10 +72,10 @@ def read_uploaded_declaration(upload: UploadedFile) -> str:
     name = upload.name or ""
     extension = PurePath(name).suffix.lower()
     if extension not in ACCEPTED_EXTENSIONS:
-        raise ParseError("only .txt and .docx files can be read")
+        raise ParseError(_("only .txt and .docx files can be read"))
     if (upload.size or 0) > MAX_FILE_BYTES:
         limit = filesizeformat(MAX_FILE_BYTES)
-        raise ParseError(f"the file is larger than {limit}, the most a declaration text can be")
+        raise ParseError(_("the file is larger than %(limit)s, the most a declaration text can be") % {"limit": limit})
     if extension == ".docx":
         return docx_text(upload)
     return decode_text(upload.read())
@@ -89,7 +91,9 @@ def docx_text(stream: IO[bytes]) -> str:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ParseError(_NOT_WORD) from None
     if unpacked > MAX_DOCX_UNPACKED_BYTES:
-        raise ParseError(f"the Word document unpacks to {filesizeformat(unpacked)}, far more than a declaration")
+        raise ParseError(
+            _("the Word document unpacks to %(size)s, far more than a declaration") % {"size": filesizeformat(unpacked)}
+        )
     stream.seek(0)
     try:
         document = docx.Document(stream)
@@ -152,9 +156,8 @@ def _carried_size(text: str) -> int:
 
 class DeclarationUploadForm(forms.Form):
     file = forms.FileField(
-        label="Declaration text",
-        help_text=f"A .txt or .docx file of at most {filesizeformat(MAX_FILE_BYTES)}, in English or Spanish.",
-        error_messages={"required": "Choose the file of the declaration's text."},
+        label=gettext_lazy("Declaration text"),
+        error_messages={"required": gettext_lazy("Choose the file of the declaration's text.")},
         allow_empty_file=True,  # the parser's own "the file is empty" names the file like every other problem
         widget=forms.ClearableFileInput(
             attrs={
@@ -167,6 +170,9 @@ class DeclarationUploadForm(forms.Form):
     def __init__(self, *args: Any, countries: Sequence[CountryName], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.countries = countries
+        self.fields["file"].help_text = _("A .txt or .docx file of at most %(size)s, in English or Spanish.") % {
+            "size": filesizeformat(MAX_FILE_BYTES)
+        }
 
     def clean_file(self) -> UploadedDeclaration:
         upload: UploadedFile = self.cleaned_data["file"]
@@ -176,11 +182,13 @@ class DeclarationUploadForm(forms.Form):
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             if limit is not None and _carried_size(text) > limit:
                 raise ParseError(
-                    "the text is too long to be checked in the browser; load it with manage.py load_declarations"
+                    _("the text is too long to be checked in the browser; load it with manage.py load_declarations")
                 )
             parsed = parse_declaration(text, countries=self.countries)
         except ParseError as exc:
-            raise ValidationError(f"“{name}” cannot be loaded: {exc}.", code="unreadable") from None
+            raise ValidationError(
+                _("“%(name)s” cannot be loaded: %(problem)s.") % {"name": name, "problem": exc}, code="unreadable"
+            ) from None
         return UploadedDeclaration(text=text, name=name, parsed=parsed)
 
 
@@ -189,8 +197,10 @@ class TranslationUploadForm(DeclarationUploadForm):
 
     official = forms.BooleanField(
         required=False,
-        label=_("Official translation"),
-        help_text=_("Check only if the Conference adopted this text; pages mark other versions as unofficial."),
+        label=gettext_lazy("Official translation"),
+        help_text=gettext_lazy(
+            "Check only if the Conference adopted this text; pages mark other versions as unofficial."
+        ),
     )
 
 
@@ -221,31 +231,38 @@ class SourceForm(forms.Form):
             text = base64.b64decode(data["source"], validate=True).decode()
             expected = signing.Signer(salt=_SOURCE_SALT).unsign(data["source_sha256"])
         except (KeyError, binascii.Error, UnicodeDecodeError, signing.BadSignature):
-            raise ValidationError(TAMPERED_TEXT, code="tampered") from None
+            raise ValidationError(_(TAMPERED_TEXT), code="tampered") from None
         if source_sha256(text) != expected:
-            raise ValidationError(TAMPERED_TEXT, code="tampered")
+            raise ValidationError(_(TAMPERED_TEXT), code="tampered")
         data["text"] = text
         return data
 
 
 class DeclarationReviewForm(forms.Form):
-    title = forms.CharField(max_length=MAX_TITLE_LENGTH, error_messages={"required": "Enter the title."})
-    kind = forms.ChoiceField(choices=DeclarationKind.choices)
+    title = forms.CharField(
+        max_length=MAX_TITLE_LENGTH,
+        label=gettext_lazy("Title"),
+        error_messages={"required": gettext_lazy("Enter the title.")},
+    )
+    kind = forms.ChoiceField(choices=DeclarationKind.choices, label=gettext_lazy("Kind"))
     adopted_on = forms.DateField(
         required=False,
-        label="Adopted on",
-        help_text="Leave empty if the text does not say.",
+        label=gettext_lazy("Adopted on"),
+        help_text=gettext_lazy("Leave empty if the text does not say."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the date as year-month-day, or leave it empty."},
+        error_messages={"invalid": gettext_lazy("Enter the date as year-month-day, or leave it empty.")},
     )
     place = forms.CharField(
-        max_length=MAX_PLACE_LENGTH, required=False, help_text="Leave empty if the text does not say."
+        max_length=MAX_PLACE_LENGTH,
+        required=False,
+        label=gettext_lazy("Place"),
+        help_text=gettext_lazy("Leave empty if the text does not say."),
     )
-    language = forms.ChoiceField(choices=Language.choices, widget=forms.RadioSelect)
+    language = forms.ChoiceField(choices=Language.choices, widget=forms.RadioSelect, label=gettext_lazy("Language"))
     signatories = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
-        label="Signatory Member Countries",
-        error_messages={"required": "Check at least one signatory Member Country."},
+        label=gettext_lazy("Signatory Member Countries"),
+        error_messages={"required": gettext_lazy("Check at least one signatory Member Country.")},
     )
     # What the page showed loading would do; confirming anything else shows the preview again.
     previewed = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -253,7 +270,7 @@ class DeclarationReviewForm(forms.Form):
     def __init__(self, *args: Any, countries: Sequence[CountryName], parsed: ParsedDeclaration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The countries the text names first, in its order, then the others: checking one appends it.
-        names = {country.iso3: country.name_en for country in countries}
+        names = {c.iso3: in_current_language(en=c.name_en, es=c.name_es) for c in countries}
         order = [code for code in parsed.signatories if code in names]
         order += sorted((code for code in names if code not in order), key=names.__getitem__)
         field = cast(forms.MultipleChoiceField, self.fields["signatories"])
@@ -295,7 +312,7 @@ class BaseCommitmentFormSet(forms.BaseFormSet[CommitmentForm]):
         if any(self.errors):
             return
         if not any(form.cleaned_data.get("text") for form in self.forms):
-            raise ValidationError("Keep at least one recommended action.", code="no_commitments")
+            raise ValidationError(_("Keep at least one recommended action."), code="no_commitments")
 
 
 CommitmentFormSet = forms.formset_factory(CommitmentForm, formset=BaseCommitmentFormSet, extra=1)

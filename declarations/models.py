@@ -6,17 +6,24 @@ from typing import Any
 
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class Language(models.TextChoices):
-    ENGLISH = "en", "English"
-    SPANISH = "es", "Español"
+    ENGLISH = "en", pgettext_lazy("language of a declaration", "English")
+    # Labels as before (no migration): "Español" names the language in itself in English pages too.
+    SPANISH = "es", pgettext_lazy("language of a declaration", "Español")
 
 
 def current_language() -> str:
     """The two-letter code of the language the page is being rendered in ("en" outside a request)."""
     return (get_language() or "en")[:2]
+
+
+def in_current_language(*, en: str, es: str) -> str:
+    """Of a name given in both languages, the one to show now: the one helper behind every country name."""
+    return es if current_language() == Language.SPANISH else en
 
 
 class NameInLanguage(models.F):
@@ -33,11 +40,11 @@ class NameInLanguage(models.F):
 
 
 class DeclarationKind(models.TextChoices):
-    DECLARATION = "declaration", "Declaration"
-    SPECIAL = "special_declaration", "Special declaration"
-    EXTRAORDINARY = "extraordinary_declaration", "Extraordinary declaration"
-    JOINT_STATEMENT = "joint_statement", "Joint statement"
-    OTHER = "other", "Other"
+    DECLARATION = "declaration", _("Declaration")
+    SPECIAL = "special_declaration", _("Special declaration")
+    EXTRAORDINARY = "extraordinary_declaration", _("Extraordinary declaration")
+    JOINT_STATEMENT = "joint_statement", _("Joint statement")
+    OTHER = "other", _("Other")
 
 
 class MemberCountry(models.Model):
@@ -63,7 +70,7 @@ class MemberCountry(models.Model):
     @property
     def name(self) -> str:
         """The name in the current language: the one helper templates, exports and e-mails use."""
-        return self.name_es if current_language() == Language.SPANISH else self.name_en
+        return in_current_language(en=self.name_en, es=self.name_es)
 
     @property
     def sort_key(self) -> str:
@@ -92,7 +99,7 @@ class Declaration(models.Model):
     language = models.CharField(max_length=2, choices=Language.choices)
     source_text = models.TextField()
     source_sha256 = models.CharField(max_length=64)
-    source_name = models.CharField(max_length=255, blank=True, help_text="File the text was loaded from.")
+    source_name = models.CharField(max_length=255, blank=True, help_text=_("File the text was loaded from."))
     signatories = models.ManyToManyField["MemberCountry", "Signatory"](
         MemberCountry, through="Signatory", related_name="declarations"
     )
@@ -179,7 +186,7 @@ class DeclarationTranslation(models.Model):
 class Signatory(models.Model):
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="signatory_links")
     country = models.ForeignKey(MemberCountry, on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField(help_text="Order in which the text names the country, from 1.")
+    position = models.PositiveSmallIntegerField(help_text=_("Order in which the text names the country, from 1."))
 
     class Meta:
         ordering = ["declaration", "position"]
@@ -196,7 +203,7 @@ class Commitment(models.Model):
     """One recommended action of a declaration."""
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="commitments")
-    number = models.PositiveSmallIntegerField(help_text="Order in the text, from 1.")
+    number = models.PositiveSmallIntegerField(help_text=_("Order in the text, from 1."))
     text = models.TextField()
     label = models.CharField(max_length=120, blank=True)
     # Where the item stands in Declaration.source_text, so the full-text page can anchor it.

@@ -32,6 +32,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from declarations.country_names import MEMBER_COUNTRIES, CountryName
 
 __all__ = [
@@ -51,7 +54,9 @@ MAX_PLACE_LENGTH = 120
 
 UNTITLED = {"en": "Untitled declaration", "es": "Declaración sin título"}
 
-_INTERNAL_ERROR = "the text could not be read as a declaration because of an unexpected error in the parser"
+_INTERNAL_ERROR = gettext_lazy(
+    "the text could not be read as a declaration because of an unexpected error in the parser"
+)
 
 
 class ParseError(ValueError):
@@ -105,7 +110,7 @@ _BYTE_ORDER_MARKS: tuple[tuple[bytes, str], ...] = (
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 # Binary files decoded as cp1252 are full of control characters; real text has almost none.
 _MAX_CONTROL_SHARE = 0.01
-_NOT_TEXT = "the file is not a readable text file"
+_NOT_TEXT = gettext_lazy("the file is not a readable text file")
 
 
 def decode_text(data: bytes) -> str:
@@ -115,12 +120,12 @@ def decode_text(data: bytes) -> str:
     mostly control characters: a PDF, a Word file, an image).
     """
     if not data:
-        raise ParseError("the file is empty")
+        raise ParseError(_("the file is empty"))
     text = _decode_bytes(data)
     if not _looks_like_text(text):
         raise ParseError(_NOT_TEXT)
     if not text.strip():
-        raise ParseError("the file is empty")
+        raise ParseError(_("the file is empty"))
     return text
 
 
@@ -810,7 +815,7 @@ def _is_capitalised_name(text: str, *, max_words: int) -> bool:
 def _place_from_prefix(text: str) -> str | None:
     """The city at the start of "Tegucigalpa, Honduras, on " (what precedes a date)."""
     text = _collapse(text)
-    for _ in range(3):  # ", el día", ", on the", "a los días": connectors come in small piles
+    for _round in range(3):  # ", el día", ", on the", "a los días": connectors come in small piles
         text = _TRAILING_CONNECTOR_RE.sub("", text)
     if match := _CITY_OF_RE.fullmatch(text):
         rest = match[2]
@@ -1321,12 +1326,12 @@ def _parse(text: str, countries: _CountryMatcher) -> ParsedDeclaration:
     chosen = _action_list(doc)
     commitments = _commitments(doc, chosen) if chosen else ()
     if chosen is None or not commitments:
-        raise ParseError("no recommended actions found")
+        raise ParseError(_("no recommended actions found"))
     actions = (chosen.items[0].first.start, chosen.items[-1].end)
 
     signatories = _signatories(doc, countries, actions[0])
     if not signatories:
-        raise ParseError("no signatory Member Country recognised")
+        raise ParseError(_("no signatory Member Country recognised"))
 
     language = _language(cleaned.text)
     adopted_on, place = _adoption(doc, actions, countries)

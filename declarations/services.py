@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
@@ -55,8 +56,15 @@ def declaration_load(
     if translation is not None:
         # Loaded as a declaration of its own, it would duplicate every implementation.
         raise DeclarationLoadError(
-            f"this text is already loaded as a translation ({translation.language}) of "
-            f"“{translation.declaration.title}” (id {translation.declaration_id}); load it with --translation-of"
+            _(
+                "this text is already loaded as a translation (%(language)s) of “%(title)s” (id %(id)s); "
+                "load it with --translation-of"
+            )
+            % {
+                "language": translation.language,
+                "title": translation.declaration.title,
+                "id": translation.declaration_id,
+            }
         )
 
     existing = (
@@ -102,7 +110,7 @@ def _countries_for(iso3_codes: tuple[str, ...]) -> list[MemberCountry]:
     by_code = MemberCountry.objects.in_bulk(iso3_codes, field_name="iso3")
     unknown = [code for code in iso3_codes if code not in by_code]
     if unknown:
-        raise DeclarationLoadError(f"unknown Member Country code(s): {', '.join(unknown)}")
+        raise DeclarationLoadError(_("unknown Member Country code(s): %(codes)s") % {"codes": ", ".join(unknown)})
     return [by_code[code] for code in iso3_codes]
 
 
@@ -122,11 +130,14 @@ def _sync_commitments(declaration: Declaration, parsed: ParsedDeclaration) -> li
         )
         if reported:
             raise DeclarationLoadError(
-                f"the new text drops commitment(s) {', '.join(map(str, reported))}, "
-                "on which countries have already reported; correct the text or move those reports first"
+                _(
+                    "the new text drops commitment(s) %(numbers)s, "
+                    "on which countries have already reported; correct the text or move those reports first"
+                )
+                % {"numbers": ", ".join(map(str, reported))}
             )
         Commitment.objects.filter(declaration=declaration, number__in=removed).delete()
-        changes.append(f"removed commitment(s) {', '.join(map(str, removed))}")
+        changes.append(_("removed commitment(s) %(numbers)s") % {"numbers": ", ".join(map(str, removed))})
 
     to_update: list[Commitment] = []
     to_create: list[Commitment] = []
@@ -144,14 +155,14 @@ def _sync_commitments(declaration: Declaration, parsed: ParsedDeclaration) -> li
             )
             continue
         if commitment.text != item.text:
-            changes.append(f"changed the text of commitment {number}")
+            changes.append(_("changed the text of commitment %(number)s") % {"number": number})
         if (commitment.text, commitment.source_start, commitment.source_end) != (item.text, item.start, item.end):
             commitment.text, commitment.source_start, commitment.source_end = item.text, item.start, item.end
             to_update.append(commitment)
     Commitment.objects.bulk_update(to_update, ["text", "source_start", "source_end"])
     Commitment.objects.bulk_create(to_create)
     if to_create and current:
-        changes.append(f"added commitment(s) {', '.join(str(c.number) for c in to_create)}")
+        changes.append(_("added commitment(s) %(numbers)s") % {"numbers": ", ".join(str(c.number) for c in to_create)})
     return changes
 
 
@@ -170,8 +181,11 @@ def _sync_signatories(declaration: Declaration, countries: list[MemberCountry]) 
         )
         if reported:
             raise DeclarationLoadError(
-                f"the new text no longer names {', '.join(sorted(reported))} as signatory, "
-                "but that country has already reported on this declaration"
+                _(
+                    "the new text no longer names %(codes)s as signatory, "
+                    "but that country has already reported on this declaration"
+                )
+                % {"codes": ", ".join(sorted(reported))}
             )
         Implementation.objects.filter(commitment__declaration=declaration, country_id__in=dropped).delete()
 
@@ -180,7 +194,7 @@ def _sync_signatories(declaration: Declaration, countries: list[MemberCountry]) 
         Signatory(declaration=declaration, country=country, position=position)
         for position, country in enumerate(countries, start=1)
     )
-    return ["changed the signatories"] if before else []
+    return [_("changed the signatories")] if before else []
 
 
 def _create_missing_implementations(declaration: Declaration) -> None:
@@ -223,20 +237,30 @@ def declaration_translation_load(
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if parsed.language == declaration.language:
         raise DeclarationLoadError(
-            f"the text is in {declaration.get_language_display()}, the language of “{declaration.title}” "
-            "itself; a translation must be in another language"
+            _(
+                "the text is in %(language)s, the language of “%(title)s” itself; "
+                "a translation must be in another language"
+            )
+            % {"language": declaration.get_language_display(), "title": declaration.title}
         )
     commitments = list(declaration.commitments.order_by("number"))
     if len(parsed.commitments) != len(commitments):
         raise DeclarationLoadError(
-            f"the text has {len(parsed.commitments)} recommended actions but “{declaration.title}” has "
-            f"{len(commitments)}; a translation must list the same actions in the same order"
+            _(
+                "the text has %(found)s recommended actions but “%(title)s” has %(expected)s; "
+                "a translation must list the same actions in the same order"
+            )
+            % {"found": len(parsed.commitments), "title": declaration.title, "expected": len(commitments)}
         )
     signatories = set(declaration.signatory_links.values_list("country__iso3", flat=True))
     if set(parsed.signatories) != signatories:
         raise DeclarationLoadError(
-            f"the text names other signatories ({', '.join(sorted(parsed.signatories))}) than "
-            f"“{declaration.title}” ({', '.join(sorted(signatories))})"
+            _("the text names other signatories (%(found)s) than “%(title)s” (%(expected)s)")
+            % {
+                "found": ", ".join(sorted(parsed.signatories)),
+                "title": declaration.title,
+                "expected": ", ".join(sorted(signatories)),
+            }
         )
 
     digest = source_sha256(source_text)
@@ -262,7 +286,7 @@ def declaration_translation_load(
     for commitment, item in zip(commitments, parsed.commitments, strict=True):
         row = current.get(commitment.pk) or CommitmentTranslation(translation=translation, commitment=commitment)
         if row.pk is not None and row.text != item.text:
-            changes.append(f"changed the translated text of commitment {commitment.number}")
+            changes.append(_("changed the translated text of commitment %(number)s") % {"number": commitment.number})
         row.text, row.source_start, row.source_end = item.text, item.start, item.end
         rows.append(row)
     CommitmentTranslation.objects.bulk_update([r for r in rows if r.pk], ["text", "source_start", "source_end"])
@@ -277,9 +301,9 @@ def declaration_translation_load(
 
 
 def _translation_field_changes(translation: DeclarationTranslation, *, title: str, official: bool) -> list[str]:
-    changes = [f"changed the title to “{title}”"] if translation.title != title else []
+    changes = [_("changed the title to “%(title)s”") % {"title": title}] if translation.title != title else []
     if translation.official != official:
-        changes.append("marked as official" if official else "marked as unofficial")
+        changes.append(_("marked as official") if official else _("marked as unofficial"))
     return changes
 
 

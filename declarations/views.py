@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.forms import BaseFormSet, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from declarations import selectors
@@ -29,7 +29,14 @@ from declarations.forms import (
     commitments_initial,
     corrected_declaration,
 )
-from declarations.models import Commitment, Declaration, DeclarationKind, Language, current_language
+from declarations.models import (
+    Commitment,
+    Declaration,
+    DeclarationKind,
+    Language,
+    current_language,
+    in_current_language,
+)
 from declarations.parser import ParsedDeclaration, ParseError, parse_declaration
 from declarations.services import (
     DeclarationLoadError,
@@ -54,7 +61,7 @@ def _get_declaration_or_404(pk: int, *, language: str, with_regional: bool = Fal
     try:
         return selectors.declaration_get(pk=pk, with_regional=with_regional, language=language)
     except Declaration.DoesNotExist:
-        raise Http404("No such declaration.") from None
+        raise Http404(_("No such declaration.")) from None
 
 
 @require_GET
@@ -190,7 +197,7 @@ def _preview_details(*, parsed: ParsedDeclaration, text: str, name: str) -> Prev
     # The outcome's declaration already holds the new values in memory: compare with the stored one.
     existing = selectors.declaration_get(pk=outcome.declaration.pk)
     before = [link.country for link in existing.signatories_in_order]  # type: ignore[attr-defined]
-    names = {country.iso3: country.name_en for country in selectors.country_names_for_parser()}
+    names = {c.iso3: in_current_language(en=c.name_en, es=c.name_es) for c in selectors.country_names_for_parser()}
     current = {c.number: c.text for c in existing.commitments.all()}
     wanted = {c.number: c.text for c in parsed.commitments}
     details.existing = existing
@@ -198,7 +205,7 @@ def _preview_details(*, parsed: ParsedDeclaration, text: str, name: str) -> Prev
     details.signatories_added = [
         names.get(code, code) for code in parsed.signatories if code not in {c.iso3 for c in before}
     ]
-    details.signatories_removed = [c.name_en for c in before if c.iso3 not in parsed.signatories]
+    details.signatories_removed = [c.name for c in before if c.iso3 not in parsed.signatories]
     details.commitments = [
         CommitmentChange(number, current.get(number, ""), wanted.get(number, ""))
         for number in sorted(current.keys() | wanted.keys())
@@ -209,21 +216,21 @@ def _preview_details(*, parsed: ParsedDeclaration, text: str, name: str) -> Prev
 
 def _field_changes(existing: Declaration, parsed: ParsedDeclaration) -> list[FieldChange]:
     def stated(value: object) -> str:
-        return str(value) if value else "not stated"
+        return str(value) if value else _("not stated")
 
     pairs = [
-        ("Title", existing.title, parsed.title),
-        ("Kind", existing.get_kind_display(), DeclarationKind(parsed.kind).label),
-        ("Adopted on", stated(existing.adopted_on), stated(parsed.adopted_on)),
-        ("Place", stated(existing.place), stated(parsed.place)),
-        ("Language", existing.get_language_display(), Language(parsed.language).label),
+        (_("Title"), existing.title, parsed.title),
+        (_("Kind"), existing.get_kind_display(), DeclarationKind(parsed.kind).label),
+        (_("Adopted on"), stated(existing.adopted_on), stated(parsed.adopted_on)),
+        (_("Place"), stated(existing.place), stated(parsed.place)),
+        (_("Language"), existing.get_language_display(), Language(parsed.language).label),
     ]
     return [FieldChange(label, str(before), str(after)) for label, before, after in pairs if before != after]
 
 
 def _require_declaration_manager(request: HttpRequest) -> None:
     if not can_manage_declarations(request.user):
-        raise PermissionDenied("Only the secretariat adds and corrects declarations.")
+        raise PermissionDenied(_("Only the secretariat adds and corrects declarations."))
 
 
 def _render_upload(
@@ -247,7 +254,7 @@ def _render_preview(
 ) -> HttpResponse:
     errors = _error_links(review)
     for number, form in enumerate(commitments.forms, start=1):
-        errors += _error_links(form, label=f"Recommended action {number}")
+        errors += _error_links(form, label=_("Recommended action %(number)s") % {"number": number})
     if commitments.forms:
         first_box = str(commitments.forms[0]["text"].auto_id)
         errors += [ErrorLink(first_box, str(message)) for message in commitments.non_form_errors()]
@@ -332,7 +339,7 @@ def declaration_upload_confirm(request: AuthenticatedHttpRequest) -> HttpRespons
     try:
         parsed = parse_declaration(text, countries=countries)
     except ParseError as exc:  # possible only if the Member Countries' names changed since the upload
-        problem = f"“{name}” cannot be loaded: {exc}."
+        problem = _("“%(name)s” cannot be loaded: %(problem)s.") % {"name": name, "problem": exc}
         return _render_upload(request, DeclarationUploadForm(countries=countries), errors=[problem], status=400)
 
     review = DeclarationReviewForm(request.POST, countries=countries, parsed=parsed)
@@ -357,11 +364,11 @@ def declaration_upload_confirm(request: AuthenticatedHttpRequest) -> HttpRespons
     if not details.may_confirm:  # the page offered no confirmation: it says why
         return page(details=details, status=409)
     if details.fingerprint != review.cleaned_data["previewed"]:
-        return page(details=details, notice=CHANGED_SINCE_PREVIEW, status=409)
+        return page(details=details, notice=_(CHANGED_SINCE_PREVIEW), status=409)
     try:
         outcome = declaration_load(parsed=corrected, source_text=text, source_name=name, by=request.user)
     except DeclarationLoadError:  # someone reported on a dropped commitment since the check above
-        return page(notice=CHANGED_SINCE_PREVIEW, status=409)
+        return page(notice=_(CHANGED_SINCE_PREVIEW), status=409)
     messages.success(request, _outcome_message(outcome, corrected))
     return redirect("declarations:declaration-detail", pk=outcome.declaration.pk)
 
@@ -410,7 +417,7 @@ def _translation_message(outcome: TranslationOutcome) -> str:
     return _("Updated “%(title)s”: the text changed, no recommended action did.") % values
 
 
-CHANGED_SINCE_PREVIEW = (
+CHANGED_SINCE_PREVIEW = gettext_noop(
     "Loading this text would now do something other than what the page showed, so nothing was saved. "
     "Check the preview below, then confirm again."
 )
@@ -420,10 +427,12 @@ def _outcome_message(outcome: LoadOutcome, parsed: ParsedDeclaration) -> str:
     title = outcome.declaration.title
     if outcome.action == "created":
         commitments, signatories = len(parsed.commitments), len(parsed.signatories)
-        return (
-            f"Loaded “{title}”: {commitments} commitment{pluralize(commitments)}, "
-            f"{signatories} signator{pluralize(signatories, 'y,ies')}."
-        )
+        return ngettext(
+            "Loaded “%(title)s”: %(count)d commitment", "Loaded “%(title)s”: %(count)d commitments", commitments
+        ) % {"title": title, "count": commitments} + ngettext(
+            ", %(count)d signatory.", ", %(count)d signatories.", signatories
+        ) % {"count": signatories}
     if outcome.action == "unchanged":
-        return f"Nothing to load: “{title}” already has exactly this text."
-    return f"Updated “{title}”: {'; '.join(outcome.changes) or 'no commitment or signatory changed'}."
+        return _("Nothing to load: “%(title)s” already has exactly this text.") % {"title": title}
+    changes = "; ".join(outcome.changes) or _("no commitment or signatory changed")
+    return _("Updated “%(title)s”: %(changes)s.") % {"title": title, "changes": changes}

@@ -1,7 +1,7 @@
 """Every write of the notifications app: telling people what happened, in the app and by e-mail.
 
-Texts are written in the site's language for now: users have no language of their own yet, and
-a message is stored as it was sent. Every string goes through gettext so it can be translated.
+Texts are written in the recipient's language (`User.preferred_language`: the one they chose, or
+their browser's at their first sign-in), whoever triggers them; a message is stored as it was sent.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def notify_review(*, review: Review) -> Notification | None:
     )
     accepted = review.decision == ReviewState.ACCEPTED
     path = reverse("commitments:implementation-detail", args=[implementation.pk])
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(recipient.preferred_language):
         facts = {
             "declaration": implementation.commitment.declaration.shown.text,
             "number": implementation.commitment.number,
@@ -193,7 +193,7 @@ def _deliver_digest(
     start, end = (timezone.localtime(moment) for moment in window)
     pending = sum(1 for update in updates if update.review_state == ReviewState.PENDING)
     queue = reverse("commitments:review-queue")
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(user.preferred_language):
         summary = ngettext(
             "%(count)d new report since %(start)s (%(pending)d awaiting review).",
             "%(count)d new reports since %(start)s (%(pending)d awaiting review).",

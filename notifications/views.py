@@ -34,7 +34,7 @@ def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     try:
         notification = selectors.notification_get(user=request.user, pk=pk)
     except Notification.DoesNotExist:
-        raise Http404("No such notification.") from None
+        raise Http404(_("No such notification.")) from None
     services.notification_open(notification=notification)
     # Stored paths are ours, but a link that left the site would make this an open redirect.
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):

@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -28,24 +30,26 @@ from commitments.services import StaleVersion
 
 logger = logging.getLogger(__name__)
 
+# Titles and details are for people and follow Accept-Language; `status` and the keys never change.
 TITLES = {
-    400: "Invalid input",
-    401: "Authentication required",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    406: "Not acceptable",
-    412: "Precondition failed",
-    413: "File too large",
-    415: "Unsupported file type",
-    429: "Too many requests",
-    500: "Internal error",
-    503: "Service unavailable",
+    400: gettext_lazy("Invalid input"),
+    401: gettext_lazy("Authentication required"),
+    403: gettext_lazy("Not allowed"),
+    404: gettext_lazy("Not found"),
+    405: gettext_lazy("Method not allowed"),
+    406: gettext_lazy("Not acceptable"),
+    412: gettext_lazy("Precondition failed"),
+    413: gettext_lazy("File too large"),
+    415: gettext_lazy("Unsupported file type"),
+    429: gettext_lazy("Too many requests"),
+    500: gettext_lazy("Internal error"),
+    503: gettext_lazy("Service unavailable"),
 }
 
 
 def problem(status_code: int, detail: str, *, errors: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"status": status_code, "title": TITLES.get(status_code, "Error"), "detail": detail}
+    title = str(TITLES.get(status_code, _("Error")))
+    body: dict[str, Any] = {"status": status_code, "title": title, "detail": str(detail)}
     if errors:
         body["errors"] = errors
     body.update(extra)
@@ -69,7 +73,9 @@ class Pagination(PageNumberPagination):
     def check_params(self, request: Any) -> None:
         """`page` and `page_size` must be positive whole numbers (a large page size is capped)."""
         errors = {
-            name: [f"Enter a whole number from 1{' to 500' if name == 'page_size' else ''}."]
+            name: [
+                _("Enter a whole number from 1 to 500.") if name == "page_size" else _("Enter a whole number from 1.")
+            ]
             for name in (self.page_query_param, self.page_size_query_param)
             if (raw := request.query_params.get(name, "")) != "" and not (raw.isdigit() and int(raw) >= 1)
         }
@@ -115,7 +121,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, OperationalError | InterfaceError):
         logger.error("Database unavailable during an API call: %s", exc)
         return Response(
-            problem(503, "The database is not answering; try again in a moment."),
+            problem(503, _("The database is not answering; try again in a moment.")),
             status=503,
             headers={"Retry-After": "30"},
         )
@@ -126,15 +132,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             problem(
                 412,
-                "The implementation changed since you read it; nothing was written. "
-                "Read the current state and send its ETag in If-Match to report again.",
+                _(
+                    "The implementation changed since you read it; nothing was written. "
+                    "Read the current state and send its ETag in If-Match to report again."
+                ),
                 current=current,
             ),
             status=412,
             headers={"ETag": implementation_etag(exc.current.pk, exc.current.version)},
         )
     if isinstance(exc, InvalidFilters):
-        return Response(problem(400, "Some filter values were not understood.", errors=exc.errors), status=400)
+        return Response(problem(400, _("Some filter values were not understood."), errors=exc.errors), status=400)
     if isinstance(exc, DjangoValidationError):
         status_code, errors = _validation_errors(exc)
         detail = " ".join(message for messages in errors.values() for message in messages)
@@ -147,11 +155,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled API error", exc_info=exc)
-        return Response(problem(500, "Something went wrong on our side; it has been logged."), status=500)
+        return Response(problem(500, _("Something went wrong on our side; it has been logged.")), status=500)
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
         errors = data if isinstance(data, dict) else {"non_field_errors": data}
-        response.data = problem(response.status_code, "Some fields are not valid.", errors=errors)
+        response.data = problem(response.status_code, _("Some fields are not valid."), errors=errors)
     else:
         detail = data.get("detail", "") if isinstance(data, dict) else str(data)
         response.data = problem(response.status_code, str(detail))
@@ -210,4 +218,6 @@ def implementation_etag(pk: int, version: int) -> str:
 @login_not_required
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown paths under /api/ answer JSON too, so a client never has to parse an HTML page."""
-    return JsonResponse(problem(404, f"No API endpoint at {request.path}."), status=status.HTTP_404_NOT_FOUND)
+    return JsonResponse(
+        problem(404, _("No API endpoint at %(path)s.") % {"path": request.path}), status=status.HTTP_404_NOT_FOUND
+    )

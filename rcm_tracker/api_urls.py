@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers
@@ -63,12 +64,12 @@ class ObtainToken(ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         valid = serializer.is_valid()
         if getattr(request, "axes_locked_out", False):  # set by django-axes during authenticate()
-            raise Throttled(detail="Too many failed sign-ins for this username from this address; try again later.")
+            raise Throttled(detail=_("Too many failed sign-ins for this username from this address; try again later."))
         if not valid:
             if set(serializer.errors) == {"non_field_errors"}:
-                raise AuthenticationFailed("Unable to sign in with these credentials.")
+                raise AuthenticationFailed(_("Unable to sign in with these credentials."))
             raise ValidationError(serializer.errors)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +88,11 @@ class DatabaseUnavailableMiddleware:
             response = JsonResponse(
                 {
                     "status": 503,
-                    "title": "Service unavailable",
-                    "detail": "The service cannot reach its database at the moment. "
-                    f"Try again in {self.RETRY_AFTER_SECONDS} seconds.",
+                    "title": _("Service unavailable"),
+                    "detail": _(
+                        "The service cannot reach its database at the moment. Try again in %(seconds)s seconds."
+                    )
+                    % {"seconds": self.RETRY_AFTER_SECONDS},
                 },
                 status=503,
             )

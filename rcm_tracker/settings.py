@@ -177,6 +177,7 @@ LANGUAGE_CODE = "en"
 # Each language named in itself: the switcher shows these names whatever the page's language.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["rcm_tracker.formats"]
 # The language cookie outlives the session so the sign-in page of a later visit is in the chosen
 # language; the user's own `language` field restores it on another browser.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
