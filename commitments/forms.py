@@ -10,19 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from commitments.evidence import ALLOWED_EXTENSIONS
 from commitments.models import REPORTABLE_STATUSES, ReportingRound, ReviewState, Status
 from commitments.services import FileInput, LinkInput
+from declarations.fields import DeclarationChoiceField, DeclarationMultipleChoiceField
 from declarations.models import Declaration, MemberCountry, NameInLanguage
-
-
-class DeclarationChoiceField(forms.ModelChoiceField[Declaration]):
-    """Declarations by their title in the reader's language (the queryset prefetches translations)."""
-
-    def label_from_instance(self, obj: Declaration) -> str:
-        return obj.shown.text
-
-
-class DeclarationMultipleChoiceField(forms.ModelMultipleChoiceField[Declaration]):
-    def label_from_instance(self, obj: Declaration) -> str:
-        return obj.shown.text
 
 
 class MultipleFileInput(forms.ClearableFileInput):

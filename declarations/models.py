@@ -90,21 +90,29 @@ class MemberCountry(models.Model):
         return "name_es" if current_language() == Language.SPANISH else "name_en"
 
 
-class Declaration(models.Model):
+class LoadedText(models.Model):
+    """What a declaration and each of its translations take from the text they were loaded from."""
+
     title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=32, choices=DeclarationKind.choices, default=DeclarationKind.DECLARATION)
     # Null when the text does not say: the app never invents a date or a place.
-    adopted_on = models.DateField(null=True, blank=True)
     place = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001 -- "not stated" ≠ ""
-    language = models.CharField(max_length=2, choices=Language.choices)
     source_text = models.TextField()
     source_sha256 = models.CharField(max_length=64)
     source_name = models.CharField(max_length=255, blank=True, help_text=_("File the text was loaded from."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Declaration(LoadedText):
+    kind = models.CharField(max_length=32, choices=DeclarationKind.choices, default=DeclarationKind.DECLARATION)
+    adopted_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices)
     signatories = models.ManyToManyField["MemberCountry", "Signatory"](
         MemberCountry, through="Signatory", related_name="declarations"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = [models.F("adopted_on").desc(nulls_last=True), "title"]
@@ -131,6 +139,15 @@ class Declaration(models.Model):
             return Shown(text=self.title, language=self.language)
         return Shown(text=translation.title, language=language, unofficial=not translation.official)
 
+    def place_in(self, language: str) -> str | None:
+        """The place as the version in `language` names it, else as the original does."""
+        translation = None if language == self.language else self._translation(language)
+        return (translation.place if translation is not None else None) or self.place
+
+    @property
+    def shown_place(self) -> str | None:
+        return self.place_in(current_language())
+
     def source_in(self, language: str) -> tuple[str, DeclarationTranslation | None]:
         """The full text to show in `language` and the translation it comes from (None: the original)."""
         translation = None if language == self.language else self._translation(language)
@@ -155,23 +172,17 @@ class Shown:
         return self.text
 
 
-class DeclarationTranslation(models.Model):
+class DeclarationTranslation(LoadedText):
     """Another language version of a declaration: the same declaration, its text in that language.
 
     Implementations, reports and dashboards belong to the declaration and its commitments; a
-    translation only gives their text in another language.
+    translation only gives their text in another language. Its place is as this language names it.
     """
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(max_length=2, choices=Language.choices)
-    title = models.CharField(max_length=300)
-    source_text = models.TextField()
-    source_sha256 = models.CharField(max_length=64)
-    source_name = models.CharField(max_length=255, blank=True, help_text="File the text was loaded from.")
     # False for a translation made by the secretariat or the team rather than adopted by the Conference.
     official = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["declaration", "language"]

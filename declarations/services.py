@@ -80,19 +80,10 @@ def declaration_load(
     else:
         declaration = existing
         action = "updated"
-    declaration.title = parsed.title
     declaration.kind = parsed.kind
     declaration.adopted_on = parsed.adopted_on
-    declaration.place = parsed.place
     declaration.language = parsed.language
-    declaration.source_text = source_text
-    declaration.source_sha256 = digest
-    declaration.source_name = source_name
-    try:
-        declaration.full_clean()
-    except ValidationError as exc:
-        raise DeclarationLoadError("; ".join(exc.messages)) from exc
-    declaration.save()
+    _save_text(declaration, parsed=parsed, source_text=source_text, digest=digest, source_name=source_name)
 
     changes = _sync_commitments(declaration, parsed)
     changes += _sync_signatories(declaration, countries)
@@ -104,6 +95,27 @@ def declaration_load(
         changes={"source": source_name, "sha256": digest, "changes": changes},
     )
     return LoadOutcome(declaration=declaration, action=action, changes=changes)
+
+
+def _save_text(
+    instance: Declaration | DeclarationTranslation,
+    *,
+    parsed: ParsedDeclaration,
+    source_text: str,
+    digest: str,
+    source_name: str,
+) -> None:
+    """What a declaration and a translation both take from their text, validated, then saved."""
+    instance.title = parsed.title
+    instance.place = parsed.place
+    instance.source_text = source_text
+    instance.source_sha256 = digest
+    instance.source_name = source_name
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise DeclarationLoadError("; ".join(exc.messages)) from exc
+    instance.save()
 
 
 def _countries_for(iso3_codes: tuple[str, ...]) -> list[MemberCountry]:
@@ -270,16 +282,8 @@ def declaration_translation_load(
     translation = existing or DeclarationTranslation(declaration=declaration, language=parsed.language)
     action: Literal["created", "updated"] = "created" if existing is None else "updated"
     changes = _translation_field_changes(translation, title=parsed.title, official=official) if existing else []
-    translation.title = parsed.title
     translation.official = official
-    translation.source_text = source_text
-    translation.source_sha256 = digest
-    translation.source_name = source_name
-    try:
-        translation.full_clean()
-    except ValidationError as exc:
-        raise DeclarationLoadError("; ".join(exc.messages)) from exc
-    translation.save()
+    _save_text(translation, parsed=parsed, source_text=source_text, digest=digest, source_name=source_name)
 
     current = {row.commitment_id: row for row in translation.commitments.all()}
     rows = []

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,25 @@ SEED_FILES = sorted((ROOT / "fixtures" / "declarations").glob("*.txt"))
 # The team's Spanish versions, each named after the original it translates (as `make seed` loads them).
 SPANISH_SEED_FILES = sorted((ROOT / "fixtures" / "declarations" / "es").glob("*.txt"))
 PASSWORD = "correct-horse-battery-staple"
+
+
+def manage_py(*args: str, database: Path, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """`python manage.py ARGS` as a script runs it: the project's settings, its own SQLite file."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "rcm_tracker.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

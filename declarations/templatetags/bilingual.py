@@ -28,6 +28,11 @@ def shown_in(item: Declaration | Commitment, language: str) -> Shown:
     return item.shown_in(language)
 
 
+@register.filter
+def place_in(declaration: Declaration, language: str) -> str | None:
+    return declaration.place_in(language)
+
+
 @register.inclusion_tag("includes/version_links.html", takes_context=True)
 def version_links(context: dict[str, Any], declaration: Declaration, version: str, anchor: str = "") -> dict[str, Any]:
     """Links to the same page in the declaration's other languages, and the shown version's status."""

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +21,7 @@ from declarations.models import (
     DeclarationTranslation,
     MemberCountry,
 )
-from tests.conftest import ROOT, SPANISH_SEED_FILES
+from tests.conftest import ROOT, SPANISH_SEED_FILES, manage_py
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +63,10 @@ def test_the_spanish_seeds_are_unofficial_translations_of_the_two_declarations(d
     assert Declaration.objects.count() == 2  # nothing duplicated…
     assert Implementation.objects.count() == 298
     spanish_darien = darien.translations.get()
-    assert (spanish_darien.language, spanish_darien.title, spanish_darien.official) == (
+    assert (spanish_darien.language, spanish_darien.title, spanish_darien.place, spanish_darien.official) == (
         "es",
         "Declaración de Darién",
+        "Ciudad de Panamá",
         False,
     )
     assert global_compact.translations.get().title.startswith("Declaración Especial de la Conferencia Regional")
@@ -209,22 +207,9 @@ def test_a_dry_run_checks_the_link_and_writes_nothing(darien, tmp_text):
 
 
 def test_command_line_unknown_target_is_one_stderr_line_and_exit_1(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "rcm_tracker.settings",
-        "DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "load_declarations", "--translation-of", "99", str(DARIEN_ES)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    database = tmp_path / "db.sqlite3"
+    assert manage_py("migrate", "-v0", database=database).returncode == 0
+    result = manage_py("load_declarations", "--translation-of", "99", str(DARIEN_ES), database=database)
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0
     assert result.stderr.startswith(f"{DARIEN_ES}: --translation-of '99' names no loaded declaration")
@@ -275,6 +260,7 @@ def test_declaration_page_in_spanish_shows_the_translation_and_offers_the_origin
     assert 'class="tag tag-unofficial"' in html
     assert '<a href="?version=en" hreflang="en" lang="en">Read in English</a>' in html
     assert "México" in html  # signatories named in Spanish
+    assert "Ciudad de Panamá" in html and "Panama City" not in html  # the place as the Spanish text names it
 
 
 def test_declaration_page_in_english_shows_the_original_and_offers_the_spanish(login_as, darien):
@@ -321,7 +307,7 @@ def test_workspace_implementation_and_queue_in_spanish(login_as, official_mex, m
     report_update(implementation=mex_implementation, by=official_mex, status="planned", progress=None, summary="Plan")
     client.force_login(secretariat)
     html = client.get(reverse("commitments:review-queue")).content.decode()
-    assert 'México · <span lang="es">Declaración de Darién</span>' in html
+    assert 'México · <span lang="es">Declaración de Darién, acción 1</span>' in html
     assert 'lang="es">Coordinar la elaboración' in html
 
 
@@ -353,7 +339,7 @@ def test_spanish_pages_cost_the_same_queries_as_english(
         (reverse("declarations:declaration-list"), 5),
         (reverse("declarations:declaration-detail", args=[darien.pk]), 9),
         (reverse("declarations:declaration-text", args=[darien.pk]), 8),
-        (reverse("commitments:country-detail", args=["MEX"]), 9),
+        (reverse("commitments:country-detail", args=["MEX"]), 10),
         (reverse("commitments:implementation-detail", args=[mex_implementation.pk]), 7),
     ]
     for language in ("en", "es"):
@@ -435,3 +421,11 @@ def test_the_declaration_page_offers_the_secretariat_to_add_a_translation(login_
         url
         in login_as("secretariat").get(reverse("declarations:declaration-detail", args=[darien.pk])).content.decode()
     )
+
+
+def test_the_workspace_search_finds_words_of_the_translation(login_as):
+    client = login_as("official_mex")
+    found = client.get(reverse("commitments:country-detail", args=["MEX"]), {"search": "hoja de ruta"})
+    assert found.status_code == 200
+    assert 'lang="en">Coordinating the development of a regional roadmap' in found.content.decode()
+    assert "Promoting and maintaining dialogue" not in found.content.decode()
