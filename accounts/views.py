@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -54,10 +55,20 @@ class LoginView(auth_views.LoginView):
 @login_not_required  # the sign-in page offers the switcher too
 @require_POST
 def language_set(request: HttpRequest) -> HttpResponse:
-    """Django's `set_language` (cookie, redirect back), and the choice kept on the user."""
-    response = set_language(request)
+    """Django's `set_language` (cookie, redirect back), and the choice kept on the user.
+
+    Django would set a cookie for any language it has translations for (French, say); only the
+    site's own languages are taken, anything else just goes back to the page.
+    """
     language = request.POST.get("language", "")
-    if isinstance(request.user, User) and language in dict(settings.LANGUAGES):
+    if language not in dict(settings.LANGUAGES):
+        back = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return HttpResponseRedirect(back if safe else "/")
+    response = set_language(request)
+    if isinstance(request.user, User):
         user_language_set(user=request.user, language=language)
     return response
 

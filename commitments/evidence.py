@@ -144,7 +144,10 @@ def inspect_file(stream: IO[bytes], *, name: str, size: int, max_bytes: int) -> 
             (
                 _("“%(name)s” is named %(extension)s but its content is %(type)s; rename it or upload the right file.")
                 if extension
-                else _("“%(name)s” has no extension but its content is %(type)s; rename it or upload the right file.")
+                else _(
+                    "“%(name)s” is named without an extension but its content is %(type)s; "
+                    "rename it or upload the right file."
+                )
             )
             % {"name": original, "extension": extension, "type": ALLOWED_TYPES[content_type][0].lstrip(".").upper()},
             code="unsupported_type",

@@ -6,7 +6,7 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +179,14 @@ def api(request: pytest.FixtureRequest) -> Callable[[str], Any]:
         return client
 
     return _client
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """A request in Spanish leaves Spanish active on the test's thread (as a server thread would
+    until its next request): every test starts and ends in the site's language."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
