@@ -29,10 +29,11 @@ install: $(BIN)/activate .env  ## Create .venv and install the pinned requiremen
 migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 
+# The team's Spanish versions of the seeds (fixtures/declarations/es/) are each named after the original
+# they translate, and load as unofficial translations of it.
 seed: migrate  ## Load countries, the seed declarations and the demo users (idempotent)
 	$(RUN_ENV) $(PY) manage.py loaddata member_countries
 	$(RUN_ENV) $(PY) manage.py load_declarations fixtures/declarations/*.txt
-	# Our own Spanish versions: each file is named after the original it translates.
 	for file in fixtures/declarations/es/*.txt; do \
 		$(RUN_ENV) $(PY) manage.py load_declarations --translation-of "$$(basename $$file)" --unofficial "$$file" || exit 1; \
 	done
