@@ -33,9 +33,14 @@ install: $(BIN)/activate .env node_modules/.package-lock.json  ## Create .venv a
 migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 
+# The team's Spanish versions of the seeds (fixtures/declarations/es/) are each named after the original
+# they translate, and load as unofficial translations of it.
 seed: migrate  ## Load countries, the seed declarations and the demo users (idempotent)
 	$(RUN_ENV) $(PY) manage.py loaddata member_countries
 	$(RUN_ENV) $(PY) manage.py load_declarations fixtures/declarations/*.txt
+	for file in fixtures/declarations/es/*.txt; do \
+		$(RUN_ENV) $(PY) manage.py load_declarations --translation-of "$$(basename $$file)" --unofficial "$$file" || exit 1; \
+	done
 	$(RUN_ENV) $(PY) manage.py seed_demo
 
 run: seed messages  ## Install, migrate, load data, create demo users, serve on http://127.0.0.1:8000

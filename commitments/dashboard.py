@@ -13,12 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from commitments.history import annotate_state, state_of
 from commitments.models import Implementation, ReportingRound, ReviewState, Status, StatusUpdate
 from declarations.models import Commitment, Declaration, MemberCountry
+from declarations.selectors import translated
 
 DONE = (Status.COMPLETED, Status.ONGOING)
 
@@ -121,7 +122,9 @@ def build_dashboard(
     stale_before = timezone.now() - datetime.timedelta(days=stale_days)
     implementations = Implementation.objects.filter(
         commitment__declaration__in=declarations, country__is_regional=False
-    ).select_related("commitment", "country")
+    ).select_related("commitment__declaration", "country")
+    implementations = implementations.prefetch_related(*translated(declaration=None, commitment="commitment"))
+    prefetch_related_objects(list(declarations), *translated(commitment=None))
     if countries:
         implementations = implementations.filter(country__in=countries)
     if reporting_round is not None:
@@ -139,7 +142,7 @@ def build_dashboard(
     blocks = []
     for declaration in declarations:
         block_cells = by_declaration.get(declaration.pk, [])
-        block_countries = sorted({c.implementation.country for c in block_cells}, key=lambda c: c.name_en)
+        block_countries = sorted({c.implementation.country for c in block_cells}, key=lambda c: c.sort_key)
         column = {country.pk: index for index, country in enumerate(block_countries)}
         rows: dict[int, CommitmentRow] = {}
         block_country_figures = [Figures() for _ in block_countries]
@@ -173,7 +176,7 @@ def build_dashboard(
         blocks=blocks,
         figures=overall,
         country_figures=sorted(
-            ((country_by_id[pk], figures) for pk, figures in per_country.items()), key=lambda item: item[0].name_en
+            ((country_by_id[pk], figures) for pk, figures in per_country.items()), key=lambda item: item[0].sort_key
         ),
         pending_reviews=pending.count(),
         stale_days=stale_days,

@@ -37,7 +37,7 @@ def block_rows(block: DeclarationBlock) -> list[list[str | int]]:
         rows.append(
             [
                 row.commitment.number,
-                row.commitment.text,
+                row.commitment.shown.text,
                 *(str(cell.status_label) if cell else "" for cell in row.cells),
                 _percent(row.figures.completion),
                 _percent(row.figures.average_progress),
@@ -73,7 +73,7 @@ def dashboard_csv(board: Dashboard) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for block in board.blocks:
-        writer.writerow([block.declaration.title])
+        writer.writerow([block.declaration.shown.text])
         writer.writerows(block_rows(block))
         writer.writerow([])
     writer.writerow([_("Summary per country")])
@@ -101,8 +101,8 @@ def dashboard_xlsx(board: Dashboard) -> FileResponse:
         summary.append(row)
     used = {summary.title}
     for block in board.blocks:
-        sheet = workbook.create_sheet(_sheet_title(block.declaration.title, used))
-        sheet.append([block.declaration.title])
+        sheet = workbook.create_sheet(_sheet_title(block.declaration.shown.text, used))
+        sheet.append([block.declaration.shown.text])
         sheet["A1"].font = Font(bold=True, size=13)
         for row in block_rows(block):
             sheet.append(row)

@@ -52,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         return dashboard_exports.dashboard_xlsx(board)
     chosen_round = form.cleaned_data["round"]
     chart = status_bars(
-        [(country.name_en, figures) for country, figures in board.country_figures],
+        [(country.name, figures) for country, figures in board.country_figures],
         chart_id="by-country",
         title=_("Status of implementations by country"),
     )
@@ -99,7 +99,10 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reporting_round = get_object_or_404(ReportingRound.objects.prefetch_related("declarations"), pk=pk)
+    try:
+        reporting_round = selectors.round_get(pk=pk)
+    except ReportingRound.DoesNotExist:
+        raise Http404(_("No such reporting round.")) from None
     return render(
         request,
         "commitments/round_detail.html",

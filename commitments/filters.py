@@ -7,12 +7,13 @@ from typing import TypeVar, cast
 
 import django_filters
 from django import forms
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from commitments.history import STATE_STATUS, annotate_state, end_of_day, has_state
 from commitments.models import Implementation, ReportingRound, Status, StatusUpdate
-from declarations.models import Declaration, MemberCountry
+from declarations.fields import DeclarationChoiceField
+from declarations.models import CommitmentTranslation, Declaration, MemberCountry, NameInLanguage
 
 _M = TypeVar("_M", bound=Model)
 
@@ -36,6 +37,18 @@ class CountryFilter(django_filters.ModelChoiceFilter):
     field_class = CountryCodeField
 
 
+class DeclarationFilter(django_filters.ModelChoiceFilter):
+    field_class = DeclarationChoiceField
+
+
+def _declarations() -> QuerySet[Declaration]:
+    return Declaration.objects.prefetch_related("translations")
+
+
+def _countries() -> QuerySet[MemberCountry]:
+    return MemberCountry.objects.order_by(NameInLanguage())
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Whatever the client orders by, the primary key breaks ties, so pages never overlap."""
 
@@ -50,11 +63,11 @@ class ImplementationFilter(django_filters.FilterSet):
         method="filter_as_of", label=_("State at the end of this day (YYYY-MM-DD), computed from the history")
     )
     country = CountryFilter(
-        queryset=MemberCountry.objects.all(), to_field_name="iso3", label=_("Country (ISO3)"), method="filter_country"
+        queryset=_countries(), to_field_name="iso3", label=_("Country (ISO3)"), method="filter_country"
     )
-    declaration = django_filters.ModelChoiceFilter(
+    declaration = DeclarationFilter(
         field_name="commitment__declaration",
-        queryset=Declaration.objects.all(),
+        queryset=_declarations(),
         label=_("Declaration"),
         empty_label=_("All declarations"),
     )
@@ -118,20 +131,24 @@ class ImplementationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(commitment__text__icontains=value) | Q(commitment__label__icontains=value))
+        # Words in any language the action is loaded in: a Spanish reader searches in Spanish.
+        translated = CommitmentTranslation.objects.filter(commitment=OuterRef("commitment"), text__icontains=value)
+        return queryset.filter(
+            Q(commitment__text__icontains=value) | Q(commitment__label__icontains=value) | Q(Exists(translated))
+        )
 
 
 class ReviewQueueFilter(django_filters.FilterSet):
     country = CountryFilter(
         field_name="implementation__country",
-        queryset=MemberCountry.objects.all(),
+        queryset=_countries(),
         to_field_name="iso3",
         label=_("Country"),
         empty_label=_("All countries"),
     )
-    declaration = django_filters.ModelChoiceFilter(
+    declaration = DeclarationFilter(
         field_name="implementation__commitment__declaration",
-        queryset=Declaration.objects.all(),
+        queryset=_declarations(),
         label=_("Declaration"),
         empty_label=_("All declarations"),
     )

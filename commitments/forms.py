@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from commitments.evidence import ALLOWED_EXTENSIONS
 from commitments.models import REPORTABLE_STATUSES, ReportingRound, ReviewState, Status
 from commitments.services import FileInput, LinkInput
-from declarations.models import Declaration, MemberCountry
+from declarations.fields import DeclarationChoiceField, DeclarationMultipleChoiceField
+from declarations.models import Declaration, MemberCountry, NameInLanguage
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -98,14 +99,16 @@ class ReviewForm(forms.Form):
 class DashboardFilterForm(forms.Form):
     """The dashboard's filters; an unknown value is an error shown on the page, never ignored."""
 
-    declaration = forms.ModelChoiceField(
-        queryset=Declaration.objects.order_by(F("adopted_on").desc(nulls_last=True), "title"),
+    declaration = DeclarationChoiceField(
+        queryset=Declaration.objects.order_by(F("adopted_on").desc(nulls_last=True), "title").prefetch_related(
+            "translations"
+        ),
         required=False,
         empty_label=_("All declarations"),
         label=_("Declaration"),
     )
     country = forms.ModelChoiceField(
-        queryset=MemberCountry.objects.filter(is_regional=False).order_by("name_en"),
+        queryset=MemberCountry.objects.filter(is_regional=False).order_by(NameInLanguage()),
         to_field_name="iso3",
         required=False,
         empty_label=_("All countries"),
@@ -127,8 +130,8 @@ class RoundForm(forms.Form):
     name = forms.CharField(max_length=120, label=_("Name"), help_text=_("For example “2026 first semester”."))
     starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Starts on"))
     due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Reports due on"))
-    declarations = forms.ModelMultipleChoiceField(
-        queryset=Declaration.objects.order_by("title"),
+    declarations = DeclarationMultipleChoiceField(
+        queryset=Declaration.objects.order_by("title").prefetch_related("translations"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Declarations"),

@@ -36,14 +36,14 @@ from commitments.spreadsheets import (
     unsign_import,
 )
 from commitments.views import visible_country_or_404
-from declarations.models import MemberCountry
+from declarations.models import MemberCountry, NameInLanguage
 from rcm_tracker.http import AuthenticatedHttpRequest
 from rcm_tracker.permissions import is_secretariat
 
 
 class SpreadsheetUploadForm(forms.Form):
     country = forms.ModelChoiceField(
-        queryset=MemberCountry.objects.order_by("name_en"),
+        queryset=MemberCountry.objects.order_by(NameInLanguage()),
         to_field_name="iso3",
         empty_label=gettext_lazy("Choose a country"),
         label=gettext_lazy("Country"),
@@ -182,7 +182,7 @@ def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ImportConflict as exc:
         return _render_preview(request, exc.preview, file_name=signed.file_name, notice=exc.reason, status=409)
     count = len(updates)
-    facts = {"count": count, "file": signed.file_name, "country": country.name_en}
+    facts = {"count": count, "file": signed.file_name, "country": country.name}
     if on_behalf:
         message = ngettext(
             "%(count)d update saved from “%(file)s” on behalf of %(country)s. The secretariat will review it.",

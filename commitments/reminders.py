@@ -22,6 +22,7 @@ from accounts.models import Role, User
 from commitments.models import Implementation, ReminderKind, ReminderLog, ReportingRound, StatusUpdate
 from commitments.selectors import round_scope
 from declarations.models import MemberCountry
+from declarations.selectors import translated
 
 LEAD = datetime.timedelta(days=7)
 
@@ -53,6 +54,7 @@ def open_items(reporting_round: ReportingRound, country: MemberCountry) -> list[
         .filter(country=country)
         .exclude(pk__in=reported)
         .select_related("commitment__declaration")
+        .prefetch_related(*translated(declaration="commitment__declaration", commitment=None))
         .order_by("commitment__declaration__title", "commitment__number")
     )
 
@@ -66,7 +68,7 @@ def send_reminders(*, today: datetime.date) -> list[ReminderResult]:
         return []
     results = []
     countries = MemberCountry.objects.filter(is_regional=False, implementations__isnull=False).distinct()
-    for country in countries.order_by("name_en"):
+    for country in countries.order_by(MemberCountry.name_field()):
         items = open_items(reporting_round, country)
         officials = list(User.objects.filter(role=Role.OFFICIAL, country=country, is_active=True).exclude(email=""))
         if not items or not officials:

@@ -14,6 +14,7 @@ from commitments.filters import ImplementationFilter, ReviewQueueFilter, apply_f
 from commitments.history import STATE_STATUS, annotate_state, end_of_day
 from commitments.models import Evidence, Implementation, ReportingRound, ReviewState, Status, StatusUpdate
 from declarations.models import Declaration, MemberCountry
+from declarations.selectors import translated
 from rcm_tracker.permissions import can_view_all_countries
 
 
@@ -26,6 +27,7 @@ def country_implementations(*, country: MemberCountry, filters: Mapping[str, Any
     queryset = (
         Implementation.objects.filter(country=country)
         .select_related("commitment__declaration")
+        .prefetch_related(*translated(declaration="commitment__declaration", commitment="commitment"))
         .order_by(
             F("commitment__declaration__adopted_on").desc(nulls_last=True),
             "commitment__declaration__title",
@@ -35,8 +37,15 @@ def country_implementations(*, country: MemberCountry, filters: Mapping[str, Any
     return apply_filters(ImplementationFilter, filters, queryset)
 
 
-def implementation_get(*, pk: int) -> Implementation:
-    return Implementation.objects.select_related("commitment__declaration", "country").get(pk=pk)
+def implementation_get(*, pk: int, language: str | None = None) -> Implementation:
+    """One implementation; with `language`, its declaration's and commitment's texts in it for a page
+    (the API, which keeps the original texts, needs neither)."""
+    queryset = Implementation.objects.select_related("commitment__declaration", "country")
+    if language is not None:
+        queryset = queryset.prefetch_related(
+            *translated(declaration="commitment__declaration", commitment="commitment", language=language)
+        )
+    return queryset.get(pk=pk)
 
 
 def _with_evidence() -> Prefetch[str, QuerySet[Evidence], str]:
@@ -68,7 +77,10 @@ def review_queue(*, filters: Mapping[str, Any]) -> QuerySet[StatusUpdate]:
     queryset = (
         StatusUpdate.objects.filter(review_state=ReviewState.PENDING)
         .select_related("implementation__commitment__declaration", "implementation__country", "reported_by")
-        .prefetch_related(_with_evidence())
+        .prefetch_related(
+            _with_evidence(),
+            *translated(declaration="implementation__commitment__declaration", commitment="implementation__commitment"),
+        )
         .order_by("reported_at", "pk")
     )
     return apply_filters(ReviewQueueFilter, filters, queryset)
@@ -131,7 +143,7 @@ def implementation_summary(
     counts: dict[int, dict[str, int]] = {}
     for row in grouped:
         counts.setdefault(row["country_id"], dict.fromkeys(Status.values, 0))[row[status_field]] = row["n"]
-    countries = MemberCountry.objects.filter(pk__in=counts).order_by("name_en")
+    countries = MemberCountry.objects.filter(pk__in=counts).order_by(MemberCountry.name_field())
     return [SummaryRow(country=country, counts=counts[country.pk]) for country in countries]
 
 
@@ -159,21 +171,27 @@ def round_progress(reporting_round: ReportingRound) -> list[RoundProgress]:
 
     A closed round answers from the figures frozen when it closed.
     """
+    name = MemberCountry.name_field()
     if reporting_round.closed_figures is not None:
-        return [RoundProgress(**row) for row in reporting_round.closed_figures["countries"]]
+        # The frozen figures keep the names of the day they closed; the page names countries in its language.
+        names = dict(MemberCountry.objects.values_list("iso3", name))
+        frozen = [
+            {**row, "name": names.get(row["iso3"], row["name"])} for row in reporting_round.closed_figures["countries"]
+        ]
+        return sorted((RoundProgress(**row) for row in frozen), key=lambda row: row.name)
     in_round = StatusUpdate.objects.filter(reporting_round=reporting_round, implementation=OuterRef("pk"))
     rows = (
         round_scope(reporting_round)
         .annotate(reported=Exists(in_round))
         .order_by()
-        .values("country__iso3", "country__name_en")
+        .values("country__iso3", f"country__{name}")
         .annotate(in_scope=Count("pk"), reported_count=Count("pk", filter=Q(reported=True)))
-        .order_by("country__name_en")
+        .order_by(f"country__{name}")
     )
     return [
         RoundProgress(
             iso3=row["country__iso3"],
-            name=row["country__name_en"],
+            name=row[f"country__{name}"],
             in_scope=row["in_scope"],
             reported=row["reported_count"],
         )
@@ -182,7 +200,15 @@ def round_progress(reporting_round: ReportingRound) -> list[RoundProgress]:
 
 
 def round_list() -> QuerySet[ReportingRound]:
-    return ReportingRound.objects.prefetch_related("declarations").order_by("-starts_on", "-pk")
+    return ReportingRound.objects.prefetch_related(*DECLARATIONS_WITH_TRANSLATIONS).order_by("-starts_on", "-pk")
+
+
+# The declarations' titles in the reader's language come from their translations.
+DECLARATIONS_WITH_TRANSLATIONS = ("declarations", "declarations__translations")
+
+
+def round_get(*, pk: int) -> ReportingRound:
+    return ReportingRound.objects.prefetch_related(*DECLARATIONS_WITH_TRANSLATIONS).get(pk=pk)
 
 
 @dataclass
@@ -209,8 +235,10 @@ def public_summary() -> list[PublicBlock]:
             declaration=declaration,
             rows=sorted(
                 (SummaryRow(country=countries[pk], counts=c) for pk, c in counts.get(declaration.pk, {}).items()),
-                key=lambda row: row.country.name_en,
+                key=lambda row: row.country.sort_key,
             ),
         )
-        for declaration in Declaration.objects.order_by(F("adopted_on").desc(nulls_last=True), "title")
+        for declaration in Declaration.objects.order_by(
+            F("adopted_on").desc(nulls_last=True), "title"
+        ).prefetch_related(*translated(commitment=None))
     ]

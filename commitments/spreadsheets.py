@@ -38,6 +38,7 @@ from audit.services import audit_record
 from commitments.models import REPORTABLE_STATUSES, Implementation, Status, StatusUpdate
 from commitments.services import StaleVersion, report_update, validate_report
 from declarations.models import MemberCountry
+from declarations.selectors import translated
 from rcm_tracker.permissions import can_report_for_country, is_secretariat
 
 if TYPE_CHECKING:
@@ -105,9 +106,9 @@ def sheet_rows(implementations: Iterable[Implementation]) -> Iterator[list[Any]]
     for item in implementations:
         yield [
             item.pk,
-            item.commitment.declaration.title,
+            item.commitment.declaration.shown.text,
             item.commitment.number,
-            item.commitment.text,
+            item.commitment.shown.text,
             str(STATUS_LABELS[item.status]),
             item.progress,
             "",
@@ -196,7 +197,7 @@ def _add_instructions(workbook: Workbook, country: MemberCountry) -> None:
     sheet = workbook.create_sheet(_("How to fill in"))
     downloaded = formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
     lines = [
-        _("Report of %(country)s — downloaded %(when)s") % {"country": country.name_en, "when": downloaded},
+        _("Report of %(country)s — downloaded %(when)s") % {"country": country.name, "when": downloaded},
         "",
         _("Fill in only the yellow columns of the “%(sheet)s” sheet: Status, Progress (%%) and Summary.")
         % {"sheet": SHEET_TITLE},
@@ -469,7 +470,11 @@ def _parse_int(text: str) -> int | None:
 def check_rows(*, country: MemberCountry, rows: Sequence[SheetRow]) -> ImportPreview:
     """Check every row against the current state in one query; nothing is written."""
     ids = {pk for pk in (_parse_int(row.id) for row in rows) if pk is not None}
-    implementations = Implementation.objects.select_related("commitment__declaration", "country").in_bulk(ids)
+    implementations = (
+        Implementation.objects.select_related("commitment__declaration", "country")
+        .prefetch_related(*translated(declaration="commitment__declaration", commitment=None))
+        .in_bulk(ids)
+    )
     first_line: dict[int, int] = {}
     checks = []
     for row in rows:
@@ -490,7 +495,7 @@ def check_rows(*, country: MemberCountry, rows: Sequence[SheetRow]) -> ImportPre
         if implementation.country_id != country.pk:
             check.errors.append(
                 _("This row is %(other)s's, not %(country)s's: upload only the spreadsheet downloaded for %(country)s.")
-                % {"other": implementation.country.name_en, "country": country.name_en}
+                % {"other": implementation.country.name, "country": country.name}
             )
             continue
         if pk in first_line:

@@ -19,6 +19,7 @@ from commitments.models import Implementation, ReviewState, StatusUpdate
 from commitments.services import StaleVersion
 from declarations import selectors as declaration_selectors
 from declarations.models import Commitment, MemberCountry
+from declarations.templatetags.bilingual import requested_version
 from rcm_tracker.http import AuthenticatedHttpRequest
 from rcm_tracker.permissions import (
     can_report_for,
@@ -84,7 +85,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 def _visible_implementation_or_404(request: HttpRequest, pk: int) -> Implementation:
     try:
-        implementation = selectors.implementation_get(pk=pk)
+        implementation = selectors.implementation_get(pk=pk, language=requested_version(request))
     except Implementation.DoesNotExist:
         raise Http404(_("No such implementation.")) from None
     if not can_view_implementation(request.user, implementation):
@@ -115,6 +116,7 @@ def _render_implementation(
         {
             "implementation": implementation,
             "commitment": implementation.commitment,
+            "version": requested_version(request),
             "history": history,
             "form": form,
             "links": links,

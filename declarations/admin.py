@@ -1,7 +1,15 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from audit.admin_mixins import AuditedAdminMixin
-from declarations.models import Commitment, Declaration, MemberCountry, Signatory
+from declarations.models import (
+    Commitment,
+    CommitmentTranslation,
+    Declaration,
+    DeclarationTranslation,
+    MemberCountry,
+    Signatory,
+)
 
 
 @admin.register(MemberCountry)
@@ -37,3 +45,25 @@ class CommitmentAdmin(AuditedAdminMixin, admin.ModelAdmin[Commitment]):
     list_filter = ("declaration",)
     list_select_related = ("declaration",)
     search_fields = ("text", "label")
+
+
+class CommitmentTranslationInline(admin.StackedInline[CommitmentTranslation, DeclarationTranslation]):
+    model = CommitmentTranslation
+    extra = 0
+    fields = ("commitment", "text")
+    readonly_fields = ("commitment",)
+    # Rows follow the declaration's commitments one to one: the loader adds and removes them.
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: DeclarationTranslation | None = None) -> bool:
+        return False
+
+
+@admin.register(DeclarationTranslation)
+class DeclarationTranslationAdmin(AuditedAdminMixin, admin.ModelAdmin[DeclarationTranslation]):
+    list_display = ("title", "declaration", "language", "official")
+    list_filter = ("language", "official")
+    list_select_related = ("declaration",)
+    search_fields = ("title", "declaration__title")
+    readonly_fields = ("declaration", "language", "source_sha256", "source_name", "created_at", "updated_at")
+    inlines = (CommitmentTranslationInline,)

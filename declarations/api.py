@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from commitments.filters import apply_filters
 from declarations import selectors
-from declarations.models import Commitment, Declaration, MemberCountry
+from declarations.models import Commitment, CommitmentTranslation, Declaration, DeclarationTranslation, MemberCountry
 from rcm_tracker.api import PAGE_PARAMETERS, ApiView, Pagination, paginated
 
 
@@ -22,21 +22,54 @@ class CountryOut(serializers.ModelSerializer[MemberCountry]):
         fields = ["iso3", "iso2", "name_en", "name_es"]
 
 
+class CommitmentTranslationOut(serializers.ModelSerializer[CommitmentTranslation]):
+    language = serializers.CharField(source="translation.language", read_only=True)
+
+    class Meta:
+        model = CommitmentTranslation
+        fields = ["language", "text"]
+
+
 class CommitmentOut(serializers.ModelSerializer[Commitment]):
     declaration = serializers.IntegerField(source="declaration_id", read_only=True)
+    translations = CommitmentTranslationOut(
+        many=True, read_only=True, help_text="The text in the declaration's other languages; `text` is the original."
+    )
 
     class Meta:
         model = Commitment
-        fields = ["id", "declaration", "number", "text", "label"]
+        fields = ["id", "declaration", "number", "text", "label", "translations"]
+
+
+class DeclarationTranslationOut(serializers.ModelSerializer[DeclarationTranslation]):
+    class Meta:
+        model = DeclarationTranslation
+        fields = ["language", "title", "official"]
 
 
 class DeclarationOut(serializers.ModelSerializer[Declaration]):
     signatories = serializers.SerializerMethodField(help_text="ISO3 codes in the order the text names them.")
     commitment_count = serializers.IntegerField(read_only=True)
+    translations = DeclarationTranslationOut(
+        many=True,
+        read_only=True,
+        help_text="Other language versions; `title` and `language` stay the original's. "
+        "`official` is false for a translation the Conference did not adopt.",
+    )
 
     class Meta:
         model = Declaration
-        fields = ["id", "title", "kind", "adopted_on", "place", "language", "signatories", "commitment_count"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "adopted_on",
+            "place",
+            "language",
+            "signatories",
+            "commitment_count",
+            "translations",
+        ]
 
     def get_signatories(self, declaration: Declaration) -> list[str]:
         return [link.country.iso3 for link in declaration.signatories_in_order]  # type: ignore[attr-defined]
@@ -78,7 +111,7 @@ class DeclarationDetail(ApiView):
         summary="One declaration with its numbered commitments",
     )
     def get(self, request: Request, pk: int) -> Response:
-        declaration = selectors.declaration_get(pk=pk)
+        declaration = selectors.declaration_get(pk=pk, every_language=True)
         declaration.commitment_count = len(declaration.commitments.all())  # type: ignore[attr-defined]
         return Response(DeclarationDetailOut(declaration).data)
 
@@ -104,7 +137,7 @@ class CommitmentList(ApiView):
         ],
     )
     def get(self, request: Request) -> Response:
-        queryset: QuerySet[Commitment] = Commitment.objects.order_by("declaration_id", "number")
+        queryset: QuerySet[Commitment] = selectors.commitment_list()
         paginator = Pagination()
         page = paginator.paginate_queryset(
             apply_filters(CommitmentFilter, request.query_params, queryset), request, view=self

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from declarations.country_names import CountryName
 from declarations.management.commands.load_declarations import MAX_FILE_BYTES
-from declarations.models import DeclarationKind, Language
+from declarations.models import DeclarationKind, Language, in_current_language
 from declarations.parser import (
     MAX_PLACE_LENGTH,
     MAX_TITLE_LENGTH,
@@ -192,6 +192,18 @@ class DeclarationUploadForm(forms.Form):
         return UploadedDeclaration(text=text, name=name, parsed=parsed)
 
 
+class TranslationUploadForm(DeclarationUploadForm):
+    """Another language version of a loaded declaration; the same file rules as a declaration's."""
+
+    official = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Official translation"),
+        help_text=gettext_lazy(
+            "Check only if the Conference adopted this text; pages mark other versions as unofficial."
+        ),
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Step 2: the text carried back, the corrected fields, the commitments
 # --------------------------------------------------------------------------------------------
@@ -258,7 +270,7 @@ class DeclarationReviewForm(forms.Form):
     def __init__(self, *args: Any, countries: Sequence[CountryName], parsed: ParsedDeclaration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The countries the text names first, in its order, then the others: checking one appends it.
-        names = {country.iso3: country.name_en for country in countries}
+        names = {c.iso3: in_current_language(en=c.name_en, es=c.name_es) for c in countries}
         order = [code for code in parsed.signatories if code in names]
         order += sorted((code for code in names if code not in order), key=names.__getitem__)
         field = cast(forms.MultipleChoiceField, self.fields["signatories"])

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import DatabaseError
 from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from declarations.country_names import MEMBER_COUNTRIES, CountryName
-from declarations.models import Commitment, Declaration, MemberCountry, Signatory
+from declarations.models import (
+    Commitment,
+    CommitmentTranslation,
+    Declaration,
+    MemberCountry,
+    Signatory,
+    current_language,
+)
 
 
 def country_names_for_parser() -> tuple[CountryName, ...]:
@@ -36,11 +45,39 @@ def _count_per_declaration(model: type[Model]) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
+def translated(
+    *, declaration: str | None = "", commitment: str | None = "", language: str | None = None, every: bool = False
+) -> list[Prefetch[str, Any, str]]:
+    """Prefetches that let `.shown` give titles and texts in the page's language without a query per row.
+
+    `declaration` and `commitment` are the lookup paths from the queried model ("" for the model
+    itself, None for none). A declaration gets all its translations (the page offers the
+    other versions); a commitment only the text in `language` (the current one unless given), the
+    only one a page shows — or, with `every`, the texts in every language (the API lists them all).
+    """
+    prefetches: list[Prefetch[str, Any, str]] = []
+    if declaration is not None:
+        prefetches.append(Prefetch(_path(declaration, "translations")))
+    if commitment is not None:
+        queryset = _commitment_translations(language=language, every=every)
+        prefetches.append(Prefetch(_path(commitment, "translations"), queryset=queryset))
+    return prefetches
+
+
+def _commitment_translations(*, language: str | None, every: bool) -> QuerySet[CommitmentTranslation]:
+    queryset = CommitmentTranslation.objects.select_related("translation").order_by("translation__language")
+    return queryset if every else queryset.filter(translation__language=language or current_language())
+
+
+def _path(prefix: str, name: str) -> str:
+    return f"{prefix}__{name}" if prefix else name
+
+
 def declaration_list() -> QuerySet[Declaration]:
     return Declaration.objects.annotate(
         commitment_count=_count_per_declaration(Commitment),
         signatory_count=_count_per_declaration(Signatory),
-    )
+    ).prefetch_related(*translated(commitment=None))
 
 
 def declaration_list_with_signatories() -> QuerySet[Declaration]:
@@ -55,12 +92,17 @@ def _signatories_in_text_order() -> Prefetch[str, QuerySet[Signatory], str]:
     )
 
 
-def declaration_get(*, pk: int, with_regional: bool = False) -> Declaration:
+def declaration_get(
+    *, pk: int, with_regional: bool = False, language: str | None = None, every_language: bool = False
+) -> Declaration:
     """One declaration with its signatories (in text order) and its numbered commitments; with
-    `with_regional`, each commitment's regional implementation (`commitment.regional`, 0 or 1)."""
+    `with_regional`, each commitment's regional implementation (`commitment.regional`, 0 or 1);
+    the commitments' texts in `language` (default: the current one), or in every language."""
     from commitments.models import Implementation
 
-    commitments = Commitment.objects.order_by("number")
+    commitments = Commitment.objects.order_by("number").prefetch_related(
+        *translated(declaration=None, language=language, every=every_language)
+    )
     if with_regional:
         commitments = commitments.prefetch_related(
             Prefetch(
@@ -70,14 +112,37 @@ def declaration_get(*, pk: int, with_regional: bool = False) -> Declaration:
             )
         )
     return Declaration.objects.prefetch_related(
-        _signatories_in_text_order(), Prefetch("commitments", queryset=commitments)
+        _signatories_in_text_order(), Prefetch("commitments", queryset=commitments), *translated(commitment=None)
     ).get(pk=pk)
+
+
+def declaration_find(*, reference: str) -> Declaration:
+    """The declaration a person names on the command line: its id, its title in any loaded language, or
+    the name of the file it was loaded from (so a translation can sit beside its original under the same name)."""
+    reference = reference.strip()
+    if reference.isdigit():
+        return Declaration.objects.get(pk=int(reference))
+    match = (
+        Declaration.objects.filter(title__iexact=reference).first()
+        or Declaration.objects.filter(source_name=reference).first()
+        or Declaration.objects.filter(translations__title__iexact=reference).first()
+    )
+    if match is None:
+        raise Declaration.DoesNotExist(reference)
+    return match
+
+
+def commitment_list() -> QuerySet[Commitment]:
+    """Every commitment in declaration and number order, with its texts in every language."""
+    return Commitment.objects.order_by("declaration_id", "number").prefetch_related(
+        *translated(declaration=None, every=True)
+    )
 
 
 def country_list() -> QuerySet[MemberCountry]:
     """Member Countries by name, then the regional follow-up (the Conference as a whole) if any."""
     return MemberCountry.objects.annotate(implementation_count=Count("implementations")).order_by(
-        "is_regional", "name_en"
+        "is_regional", MemberCountry.name_field()
     )
 
 

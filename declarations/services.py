@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from commitments.models import Implementation
-from declarations.models import Commitment, Declaration, MemberCountry, Signatory
+from declarations.models import (
+    Commitment,
+    CommitmentTranslation,
+    Declaration,
+    DeclarationTranslation,
+    MemberCountry,
+    Signatory,
+)
 from declarations.parser import ParsedDeclaration
 
 
@@ -45,6 +52,20 @@ def declaration_load(
     """
     digest = source_sha256(source_text)
     countries = _countries_for(parsed.signatories)
+    translation = DeclarationTranslation.objects.filter(source_sha256=digest).select_related("declaration").first()
+    if translation is not None:
+        # Loaded as a declaration of its own, it would duplicate every implementation.
+        raise DeclarationLoadError(
+            _(
+                "this text is already loaded as a translation (%(language)s) of “%(title)s” (id %(id)s); "
+                "load it with --translation-of"
+            )
+            % {
+                "language": translation.language,
+                "title": translation.declaration.title,
+                "id": translation.declaration_id,
+            }
+        )
 
     existing = (
         Declaration.objects.select_for_update().filter(source_sha256=digest).first()
@@ -59,19 +80,10 @@ def declaration_load(
     else:
         declaration = existing
         action = "updated"
-    declaration.title = parsed.title
     declaration.kind = parsed.kind
     declaration.adopted_on = parsed.adopted_on
-    declaration.place = parsed.place
     declaration.language = parsed.language
-    declaration.source_text = source_text
-    declaration.source_sha256 = digest
-    declaration.source_name = source_name
-    try:
-        declaration.full_clean()
-    except ValidationError as exc:
-        raise DeclarationLoadError("; ".join(exc.messages)) from exc
-    declaration.save()
+    _save_text(declaration, parsed=parsed, source_text=source_text, digest=digest, source_name=source_name)
 
     changes = _sync_commitments(declaration, parsed)
     changes += _sync_signatories(declaration, countries)
@@ -83,6 +95,27 @@ def declaration_load(
         changes={"source": source_name, "sha256": digest, "changes": changes},
     )
     return LoadOutcome(declaration=declaration, action=action, changes=changes)
+
+
+def _save_text(
+    instance: Declaration | DeclarationTranslation,
+    *,
+    parsed: ParsedDeclaration,
+    source_text: str,
+    digest: str,
+    source_name: str,
+) -> None:
+    """What a declaration and a translation both take from their text, validated, then saved."""
+    instance.title = parsed.title
+    instance.place = parsed.place
+    instance.source_text = source_text
+    instance.source_sha256 = digest
+    instance.source_name = source_name
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise DeclarationLoadError("; ".join(exc.messages)) from exc
+    instance.save()
 
 
 def _countries_for(iso3_codes: tuple[str, ...]) -> list[MemberCountry]:
@@ -188,6 +221,94 @@ def _create_missing_implementations(declaration: Declaration) -> None:
         for country_id in country_ids
         if (commitment_id, country_id) not in existing
     )
+
+
+@dataclass
+class TranslationOutcome:
+    translation: DeclarationTranslation
+    action: Literal["created", "updated", "unchanged"]
+    changes: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def declaration_translation_load(
+    *,
+    declaration: Declaration,
+    parsed: ParsedDeclaration,
+    source_text: str,
+    source_name: str = "",
+    official: bool = True,
+    by: User | None = None,
+) -> TranslationOutcome:
+    """Link another language version of `declaration`: its title and its commitments' texts.
+
+    Commitments are aligned by number, so the versions must list the same number of actions and
+    name the same signatories; anything else is refused before a row is written. Loading the same
+    text again changes nothing; a corrected text of the same language updates it in place.
+    """
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if parsed.language == declaration.language:
+        raise DeclarationLoadError(
+            _(
+                "the text is in %(language)s, the language of “%(title)s” itself; "
+                "a translation must be in another language"
+            )
+            % {"language": declaration.get_language_display(), "title": declaration.title}
+        )
+    commitments = list(declaration.commitments.order_by("number"))
+    if len(parsed.commitments) != len(commitments):
+        raise DeclarationLoadError(
+            _(
+                "the text has %(found)s recommended actions but “%(title)s” has %(expected)s; "
+                "a translation must list the same actions in the same order"
+            )
+            % {"found": len(parsed.commitments), "title": declaration.title, "expected": len(commitments)}
+        )
+    signatories = set(declaration.signatory_links.values_list("country__iso3", flat=True))
+    if set(parsed.signatories) != signatories:
+        raise DeclarationLoadError(
+            _("the text names other signatories (%(found)s) than “%(title)s” (%(expected)s)")
+            % {
+                "found": ", ".join(sorted(parsed.signatories)),
+                "title": declaration.title,
+                "expected": ", ".join(sorted(signatories)),
+            }
+        )
+
+    digest = source_sha256(source_text)
+    existing = DeclarationTranslation.objects.filter(declaration=declaration, language=parsed.language).first()
+    if existing is not None and existing.source_sha256 == digest and existing.official == official:
+        return TranslationOutcome(translation=existing, action="unchanged")
+    translation = existing or DeclarationTranslation(declaration=declaration, language=parsed.language)
+    action: Literal["created", "updated"] = "created" if existing is None else "updated"
+    changes = _translation_field_changes(translation, title=parsed.title, official=official) if existing else []
+    translation.official = official
+    _save_text(translation, parsed=parsed, source_text=source_text, digest=digest, source_name=source_name)
+
+    current = {row.commitment_id: row for row in translation.commitments.all()}
+    rows = []
+    for commitment, item in zip(commitments, parsed.commitments, strict=True):
+        row = current.get(commitment.pk) or CommitmentTranslation(translation=translation, commitment=commitment)
+        if row.pk is not None and row.text != item.text:
+            changes.append(_("changed the translated text of commitment %(number)s") % {"number": commitment.number})
+        row.text, row.source_start, row.source_end = item.text, item.start, item.end
+        rows.append(row)
+    CommitmentTranslation.objects.bulk_update([r for r in rows if r.pk], ["text", "source_start", "source_end"])
+    CommitmentTranslation.objects.bulk_create([r for r in rows if r.pk is None])
+    audit_record(
+        actor=by,
+        action=f"declaration.translation_{action[:-1]}",
+        target=translation,
+        changes={"source": source_name, "sha256": digest, "official": official, "changes": changes},
+    )
+    return TranslationOutcome(translation=translation, action=action, changes=changes)
+
+
+def _translation_field_changes(translation: DeclarationTranslation, *, title: str, official: bool) -> list[str]:
+    changes = [_("changed the title to “%(title)s”") % {"title": title}] if translation.title != title else []
+    if translation.official != official:
+        changes.append(_("marked as official") if official else _("marked as unofficial"))
+    return changes
 
 
 class _PreviewRollback(Exception):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import BaseFormSet, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,19 +24,30 @@ from declarations.forms import (
     DeclarationReviewForm,
     DeclarationUploadForm,
     SourceForm,
+    TranslationUploadForm,
     UploadedDeclaration,
     commitments_initial,
     corrected_declaration,
 )
-from declarations.models import Commitment, Declaration, DeclarationKind, Language
+from declarations.models import (
+    Commitment,
+    Declaration,
+    DeclarationKind,
+    Language,
+    current_language,
+    in_current_language,
+)
 from declarations.parser import ParsedDeclaration, ParseError, parse_declaration
 from declarations.services import (
     DeclarationLoadError,
     LoadOutcome,
+    TranslationOutcome,
     declaration_load,
     declaration_preview,
+    declaration_translation_load,
     source_sha256,
 )
+from declarations.templatetags.bilingual import requested_version
 from rcm_tracker.http import AuthenticatedHttpRequest
 from rcm_tracker.permissions import can_manage_declarations
 
@@ -45,17 +57,18 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
     return render(request, "declarations/declaration_list.html", {"declarations": selectors.declaration_list()})
 
 
-def _get_declaration_or_404(pk: int, *, with_regional: bool = False) -> Declaration:
+def _get_declaration_or_404(pk: int, *, language: str, with_regional: bool = False) -> Declaration:
     try:
-        return selectors.declaration_get(pk=pk, with_regional=with_regional)
+        return selectors.declaration_get(pk=pk, with_regional=with_regional, language=language)
     except Declaration.DoesNotExist:
         raise Http404(_("No such declaration.")) from None
 
 
 @require_GET
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = _get_declaration_or_404(pk, with_regional=True)
-    return render(request, "declarations/declaration_detail.html", {"declaration": declaration})
+    version = requested_version(request)
+    declaration = _get_declaration_or_404(pk, language=version, with_regional=True)
+    return render(request, "declarations/declaration_detail.html", {"declaration": declaration, "version": version})
 
 
 @dataclass(frozen=True)
@@ -64,13 +77,14 @@ class TextPart:
     commitment: Commitment | None = None
 
 
-def split_source_text(declaration: Declaration) -> list[TextPart]:
-    """Cut the full text at each commitment's span, so the page can anchor every commitment."""
+def split_source_text(declaration: Declaration, language: str) -> list[TextPart]:
+    """Cut the full text in `language` (or the original) at each commitment's span, to anchor them."""
     parts: list[TextPart] = []
     position = 0
-    source = declaration.source_text
+    source, translation = declaration.source_in(language)
     for commitment in declaration.commitments.all():
-        start, end = commitment.source_start, commitment.source_end
+        span = commitment if translation is None else next(iter(commitment.translations.all()), None)
+        start, end = (span.source_start, span.source_end) if span is not None else (None, None)
         if start is None or end is None or start < position or end > len(source):
             continue  # a span the text no longer matches is shown unanchored rather than garbled
         if start > position:
@@ -92,11 +106,17 @@ def _tidy(text: str) -> str:
 
 @require_GET
 def declaration_text(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = _get_declaration_or_404(pk)
+    version = requested_version(request)
+    declaration = _get_declaration_or_404(pk, language=version)
     return render(
         request,
         "declarations/declaration_text.html",
-        {"declaration": declaration, "parts": split_source_text(declaration)},
+        {
+            "declaration": declaration,
+            "version": version,
+            "source": declaration.source_in(version)[1] or declaration,
+            "parts": split_source_text(declaration, version),
+        },
     )
 
 
@@ -177,7 +197,7 @@ def _preview_details(*, parsed: ParsedDeclaration, text: str, name: str) -> Prev
     # The outcome's declaration already holds the new values in memory: compare with the stored one.
     existing = selectors.declaration_get(pk=outcome.declaration.pk)
     before = [link.country for link in existing.signatories_in_order]  # type: ignore[attr-defined]
-    names = {country.iso3: country.name_en for country in selectors.country_names_for_parser()}
+    names = {c.iso3: in_current_language(en=c.name_en, es=c.name_es) for c in selectors.country_names_for_parser()}
     current = {c.number: c.text for c in existing.commitments.all()}
     wanted = {c.number: c.text for c in parsed.commitments}
     details.existing = existing
@@ -185,7 +205,7 @@ def _preview_details(*, parsed: ParsedDeclaration, text: str, name: str) -> Prev
     details.signatories_added = [
         names.get(code, code) for code in parsed.signatories if code not in {c.iso3 for c in before}
     ]
-    details.signatories_removed = [c.name_en for c in before if c.iso3 not in parsed.signatories]
+    details.signatories_removed = [c.name for c in before if c.iso3 not in parsed.signatories]
     details.commitments = [
         CommitmentChange(number, current.get(number, ""), wanted.get(number, ""))
         for number in sorted(current.keys() | wanted.keys())
@@ -351,6 +371,50 @@ def declaration_upload_confirm(request: AuthenticatedHttpRequest) -> HttpRespons
         return page(notice=_(CHANGED_SINCE_PREVIEW), status=409)
     messages.success(request, _outcome_message(outcome, corrected))
     return redirect("declarations:declaration-detail", pk=outcome.declaration.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def declaration_translation_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Add or correct another language version in one step: the service refuses any text that does
+    not line up with the declaration (actions, signatories, language), so there is nothing to preview."""
+    _require_declaration_manager(request)
+    declaration = _get_declaration_or_404(pk, language=current_language())
+    countries = selectors.country_names_for_parser()
+    form = TranslationUploadForm(request.POST or None, request.FILES or None, countries=countries)
+    if request.method == "POST" and form.is_valid():
+        upload: UploadedDeclaration = form.cleaned_data["file"]
+        try:
+            outcome = declaration_translation_load(
+                declaration=declaration,
+                parsed=upload.parsed,
+                source_text=upload.text,
+                source_name=upload.name,
+                official=form.cleaned_data["official"],
+                by=request.user,
+            )
+        except DeclarationLoadError as exc:
+            form.add_error("file", f"“{upload.name}”: {exc}.")
+        else:
+            messages.success(request, _translation_message(outcome))
+            url = reverse("declarations:declaration-detail", args=[declaration.pk])
+            return redirect(f"{url}?version={outcome.translation.language}")
+    return render(
+        request,
+        "declarations/declaration_translation_upload.html",
+        {"declaration": declaration, "form": form, "errors": _error_links(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _translation_message(outcome: TranslationOutcome) -> str:
+    values = {"title": outcome.translation.title, "changes": "; ".join(outcome.changes)}
+    if outcome.action == "created":
+        return _("Linked “%(title)s”: every recommended action now has its text in this language.") % values
+    if outcome.action == "unchanged":
+        return _("Nothing to load: “%(title)s” already has exactly this text.") % values
+    if outcome.changes:
+        return _("Updated “%(title)s”: %(changes)s.") % values
+    return _("Updated “%(title)s”: the text changed, no recommended action did.") % values
 
 
 CHANGED_SINCE_PREVIEW = gettext_noop(

@@ -9,6 +9,8 @@ from django.db.models import Max, QuerySet
 
 from accounts.models import Role, User
 from commitments.models import StatusUpdate
+from declarations.models import MemberCountry
+from declarations.selectors import translated
 from notifications.models import DigestLog, Notification, NotificationPreference
 
 
@@ -52,8 +54,9 @@ def submissions_between(*, start: datetime.datetime, end: datetime.datetime) -> 
     return list(
         StatusUpdate.objects.filter(reported_at__gte=start, reported_at__lt=end)
         .select_related("implementation__country", "implementation__commitment__declaration", "reported_by")
+        .prefetch_related(*translated(declaration="implementation__commitment__declaration", commitment=None))
         .order_by(
-            "implementation__country__name_en",
+            f"implementation__country__{MemberCountry.name_field()}",
             "implementation__commitment__declaration__title",
             "implementation__commitment__number",
             "reported_at",

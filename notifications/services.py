@@ -64,9 +64,9 @@ def notify_review(*, review: Review) -> Notification | None:
     path = reverse("commitments:implementation-detail", args=[implementation.pk])
     with translation.override(recipient.preferred_language):
         facts = {
-            "declaration": implementation.commitment.declaration.title,
+            "declaration": implementation.commitment.declaration.shown.text,
             "number": implementation.commitment.number,
-            "country": implementation.country.name_en,
+            "country": implementation.country.name,
             "comment": review.comment,
         }
         if accepted:

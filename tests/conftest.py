@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,11 +17,32 @@ from django.test import Client
 
 from accounts.models import Role, User
 from accounts.services import user_create
-from declarations.models import Declaration, MemberCountry
+from declarations.models import Declaration, DeclarationTranslation, MemberCountry
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILES = sorted((ROOT / "fixtures" / "declarations").glob("*.txt"))
+# The team's Spanish versions, each named after the original it translates (as `make seed` loads them).
+SPANISH_SEED_FILES = sorted((ROOT / "fixtures" / "declarations" / "es").glob("*.txt"))
 PASSWORD = "correct-horse-battery-staple"
+
+
+def manage_py(*args: str, database: Path, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """`python manage.py ARGS` as a script runs it: the project's settings, its own SQLite file."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "rcm_tracker.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -31,11 +55,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def load_reference_data() -> None:
-    """Countries and seed declarations, as `make run` loads them; a no-op when already there."""
+    """Countries, seed declarations and their Spanish versions, as `make run` loads them; a no-op when there."""
     if not MemberCountry.objects.exists():
         call_command("loaddata", "member_countries", verbosity=0)
     if not Declaration.objects.exists():
         call_command("load_declarations", *map(str, SEED_FILES), stdout=io.StringIO())
+    if not DeclarationTranslation.objects.exists():
+        for path in SPANISH_SEED_FILES:
+            call_command(
+                "load_declarations", str(path), translation_of=path.name, unofficial=True, stdout=io.StringIO()
+            )
 
 
 @pytest.fixture(scope="session")

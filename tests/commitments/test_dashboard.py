@@ -134,10 +134,11 @@ def test_anonymous_cannot_see_the_dashboard(client, rcm_data):
 def test_dashboard_queries_do_not_grow_with_the_data(login_as, reported, django_assert_num_queries, darien):
     client = login_as("observer")
     url = reverse("commitments:dashboard")
-    # session, user, chosen declaration, rows, pending count, then the three filter menus
-    with django_assert_num_queries(9):
+    # session, user, chosen declaration and its translations, rows and their commitments' translations,
+    # pending count, then the three filter menus (declarations with their translations)
+    with django_assert_num_queries(12):
         client.get(url, {"declaration": reported.pk})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         client.get(url, {"declaration": darien.pk})
 
 

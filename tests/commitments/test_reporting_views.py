@@ -318,15 +318,17 @@ def test_reporting_pages_cost_a_constant_number_of_queries(
         )
     detail = reverse("commitments:implementation-detail", args=[mex_implementation.pk])
     official = login_as("official_mex")
-    # session, user with country, implementation, updates with reviews, evidence
-    with django_assert_num_queries(6):
+    # session, user with country, implementation, its declaration's and commitment's translations,
+    # updates with reviews, evidence
+    with django_assert_num_queries(8):
         official.get(detail)
     secretariat = Client()
     secretariat.force_login(_secretariat())
-    # session, user, updates, evidence, and the filter's countries and declarations
-    with django_assert_num_queries(7):
+    # session, user, updates, evidence, translations (declarations, commitments), and the filter's
+    # countries and declarations (with their translations)
+    with django_assert_num_queries(10):
         secretariat.get(reverse("commitments:review-queue"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         secretariat.get(detail)
 
 

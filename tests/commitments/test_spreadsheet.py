@@ -545,7 +545,8 @@ def test_the_preview_costs_a_constant_number_of_queries(official, django_assert_
         {i.pk: {"status": "Planned", "summary": "x"} for i in Implementation.objects.filter(country__iso3="MEX")},
     )
     for content in (small, everything):
-        # session, user with country, the country, the rows' implementations, the header's unread count
-        with django_assert_num_queries(5):
+        # session, user with country, the country, the rows' implementations, their declarations'
+        # translations, the header's unread count
+        with django_assert_num_queries(6):
             response = upload(official, content)
         assert response.status_code == 200

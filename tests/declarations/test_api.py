@@ -34,9 +34,9 @@ def test_commitments_filter_by_declaration(api, darien):
 
 def test_declaration_queries_are_constant(api, django_assert_num_queries, darien):
     client = api("observer")
-    # token, count, page, signatories
-    with django_assert_num_queries(4):
+    # token, count, page, signatories, translations
+    with django_assert_num_queries(5):
         client.get("/api/v1/declarations/")
-    # token, declaration, signatories, commitments
-    with django_assert_num_queries(4):
+    # token, declaration, signatories, commitments, translations (declaration's, commitments')
+    with django_assert_num_queries(6):
         client.get(f"/api/v1/declarations/{darien.pk}/")

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from commitments.models import Implementation
 from declarations.models import Commitment, Declaration, Signatory
-from tests.conftest import ROOT, SEED_FILES
+from tests.conftest import ROOT, SEED_FILES, manage_py
 
 pytestmark = pytest.mark.django_db
 
@@ -176,15 +173,8 @@ def test_command_line_prints_one_line_on_stderr_and_exits_1(tmp_path):
     """The interface as a script sees it: exit code and a single stderr line."""
     bad = tmp_path / "notes.txt"
     bad.write_text("Nothing here names a Member Country or an action.\n", encoding="utf-8")
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "load_declarations", "--dry-run", "--format", "json", str(bad)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = manage_py(
+        "load_declarations", "--dry-run", "--format", "json", str(bad), database=tmp_path / "empty.sqlite3"
     )
     assert result.returncode == 1
     assert result.stdout == ""

@@ -68,12 +68,12 @@ def test_full_text_anchors_each_commitment_at_its_paragraph(login_as, darien):
 
 def test_pages_cost_a_constant_number_of_queries(login_as, darien, global_compact, django_assert_num_queries):
     client = login_as("observer")
-    # session + user, then the page's own queries; the same whatever the number of rows.
-    with django_assert_num_queries(4):
+    # session + user, then the page's own queries (declarations, their translations); the same whatever the rows.
+    with django_assert_num_queries(5):
         client.get(reverse("declarations:declaration-list"))
     for declaration in (darien, global_compact):
-        # …declaration, signatories, commitments, regional follow-ups
-        with django_assert_num_queries(7):
+        # …declaration, signatories, commitments, regional follow-ups, translations of each
+        with django_assert_num_queries(9):
             client.get(reverse("declarations:declaration-detail", args=[declaration.pk]))
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(8):
             client.get(reverse("declarations:declaration-text", args=[declaration.pk]))

@@ -41,12 +41,13 @@ def test_a_returned_update_is_mailed_in_the_officials_language(
     with translation.override(reviewer_language), django_capture_on_commit_callbacks(execute=True):
         review_update(update=update, by=secretariat, decision="returned", comment="Agregue la evidencia.")
     [message] = mail.outbox
-    assert message.subject.startswith("CRM: se devolvió su actualización sobre Darien")
+    # The declaration is named by its Spanish version's title (branch bilingual).
+    assert message.subject.startswith("CRM: se devolvió su actualización sobre Declaración de Darién, acción 1")
     assert message.body.startswith("Estimado/a ana.mex:")
     assert "Corríjala o complétela e informe de nuevo desde la página de la acción:" in message.body
     assert "Please" not in message.body and "Dear" not in message.body
     notification = Notification.objects.get(user=official_mex)
-    assert notification.message.startswith("La Secretaría devolvió su actualización sobre Darien")
+    assert notification.message.startswith("La Secretaría devolvió su actualización sobre Declaración de Darién")
 
 
 def test_an_accepted_update_is_mailed_in_english_to_an_english_speaker(

@@ -15,9 +15,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from declarations.models import Declaration
 from declarations.parser import ParsedDeclaration, ParseError, decode_text, parse_declaration
-from declarations.selectors import country_names_for_parser
-from declarations.services import DeclarationLoadError, declaration_load
+from declarations.selectors import country_names_for_parser, declaration_find
+from declarations.services import DeclarationLoadError, declaration_load, declaration_translation_load
 
 # A declaration is a few pages; anything far larger is not one, and would only cost memory.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -50,6 +51,17 @@ class Command(BaseCommand):
             default="text",
             help="Output format: a readable summary (default) or one JSON object per file.",
         )
+        parser.add_argument(
+            "--translation-of",
+            metavar="DECLARATION",
+            help="Load the files as other language versions of this declaration (its id or title): "
+            "commitments are aligned by number, nothing is duplicated.",
+        )
+        parser.add_argument(
+            "--unofficial",
+            action="store_true",
+            help="With --translation-of: the translation was not adopted by the Conference; pages say so.",
+        )
 
     def execute(self, *args: Any, **options: Any) -> str | None:
         # Scripts read stderr: one line "FILE: problem", without Django's "CommandError:" prefix.
@@ -72,6 +84,12 @@ class Command(BaseCommand):
             except ParseError as exc:
                 raise CommandError(f"{name}: {exc}", returncode=1) from None
 
+        if options["translation_of"] is not None:
+            self._load_translations(parsed, options)
+            return
+        if options["unofficial"]:
+            raise CommandError(f"{options['files'][0]}: --unofficial only applies with --translation-of", returncode=1)
+
         if options["dry_run"]:
             for path, _text, declaration in parsed:
                 self._report(path, declaration, options["format"], outcome=None)
@@ -84,6 +102,33 @@ class Command(BaseCommand):
                 except DeclarationLoadError as exc:
                     raise CommandError(f"{path}: {exc}", returncode=1) from None
                 self._report(path, declaration, options["format"], outcome=outcome.action, changes=outcome.changes)
+
+    def _load_translations(self, parsed: list[tuple[Path, str, ParsedDeclaration]], options: dict[str, Any]) -> None:
+        reference = options["translation_of"]
+        try:
+            target = declaration_find(reference=reference)
+        except Declaration.DoesNotExist:
+            raise CommandError(
+                f"{parsed[0][0]}: --translation-of {reference!r} names no loaded declaration (give its id or title)",
+                returncode=1,
+            ) from None
+        # A dry run checks the linking too, then rolls it back: it can never promise what a load refuses.
+        with transaction.atomic():
+            for path, text, declaration in parsed:
+                try:
+                    outcome = declaration_translation_load(
+                        declaration=target,
+                        parsed=declaration,
+                        source_text=text,
+                        source_name=path.name,
+                        official=not options["unofficial"],
+                    )
+                except DeclarationLoadError as exc:
+                    raise CommandError(f"{path}: {exc}", returncode=1) from None
+                verb = None if options["dry_run"] else f"{outcome.action} as a translation of {target.title!r}"
+                self._report(path, declaration, options["format"], outcome=verb, changes=outcome.changes)
+            if options["dry_run"]:
+                transaction.set_rollback(True)
 
     def _report(
         self,
