@@ -122,6 +122,7 @@ def signed_in_pages(role: str, world: World) -> list[Visit]:
         Visit("notification-preferences", "/notifications/preferences/"),
         Visit("import-upload", "/import/", 200 if secretariat or official else 403),
         Visit("declaration-upload", "/declarations/upload/", secretariat_only),
+        Visit("translation-upload", f"/declarations/{world.darien}/translation/", secretariat_only),
         Visit("password-change", "/accounts/password/"),
         Visit("password-change-errors", "/accounts/password/", act=submit_wrong_password),
         Visit("public-summary", "/public/"),
