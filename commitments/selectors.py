@@ -13,6 +13,7 @@ from accounts.models import User
 from commitments.filters import ImplementationFilter, ReviewQueueFilter, apply_filters
 from commitments.history import STATE_STATUS, annotate_state, end_of_day
 from commitments.models import Evidence, Implementation, ReportingRound, ReviewState, Status, StatusUpdate
+from commitments.tallies import tally_counts
 from declarations.models import Declaration, MemberCountry
 from rcm_tracker.permissions import can_view_all_countries
 
@@ -110,27 +111,37 @@ def implementation_summary(
 ) -> list[SummaryRow]:
     """Counts of implementations per country × status: one grouped query, zeros filled in.
 
-    Without a round, a date or `accepted_only`, the current-state columns answer directly;
+    Without a round, a date or `accepted_only`, the tallies the writers keep answer directly;
     otherwise the state is taken from the latest matching update of each implementation.
     """
+    counts: dict[int, dict[str, int]] = {}
+    if reporting_round is None and as_of is None and not accepted_only:
+        tallies = tally_counts(
+            declaration_ids=None if declaration is None else [declaration.pk],
+            country_ids=None if can_view_all_countries(user) else [user.country_id or 0],
+        )
+        for (country_id, key), n in tallies.items():
+            if key in Status.values and n:
+                counts.setdefault(country_id, dict.fromkeys(Status.values, 0))[key] = n
+        return _summary_rows(counts)
     queryset = _visible_to(Implementation.objects.all(), user)
     if declaration is not None:
         queryset = queryset.filter(commitment__declaration=declaration)
     elif reporting_round is not None and reporting_round.pk and reporting_round.declarations.exists():
         queryset = queryset.filter(commitment__declaration__in=reporting_round.declarations.all())
-    status_field = "status"
-    if reporting_round is not None or as_of is not None or accepted_only:
-        queryset = annotate_state(
-            queryset,
-            before=end_of_day(as_of) if as_of else None,
-            reporting_round=reporting_round,
-            accepted_only=accepted_only,
-        )
-        status_field = STATE_STATUS
-    grouped = queryset.order_by().values("country_id", status_field).annotate(n=Count("pk"))
-    counts: dict[int, dict[str, int]] = {}
+    queryset = annotate_state(
+        queryset,
+        before=end_of_day(as_of) if as_of else None,
+        reporting_round=reporting_round,
+        accepted_only=accepted_only,
+    )
+    grouped = queryset.order_by().values("country_id", STATE_STATUS).annotate(n=Count("pk"))
     for row in grouped:
-        counts.setdefault(row["country_id"], dict.fromkeys(Status.values, 0))[row[status_field]] = row["n"]
+        counts.setdefault(row["country_id"], dict.fromkeys(Status.values, 0))[row[STATE_STATUS]] = row["n"]
+    return _summary_rows(counts)
+
+
+def _summary_rows(counts: dict[int, dict[str, int]]) -> list[SummaryRow]:
     countries = MemberCountry.objects.filter(pk__in=counts).order_by("name_en")
     return [SummaryRow(country=country, counts=counts[country.pk]) for country in countries]
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.models import User
 from audit.services import audit_record
 from commitments.models import Implementation
+from commitments.tallies import tally_recount
 from declarations.models import Commitment, Declaration, MemberCountry, Signatory
 from declarations.parser import ParsedDeclaration
 
@@ -75,6 +76,7 @@ def declaration_load(
     changes = _sync_commitments(declaration, parsed)
     changes += _sync_signatories(declaration, countries)
     _create_missing_implementations(declaration)
+    tally_recount(declarations=[declaration])
     audit_record(
         actor=by,
         action=f"declaration.{action[:-1]}",
