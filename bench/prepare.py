@@ -26,6 +26,7 @@ from accounts.models import Role, User  # noqa: E402
 from commitments.models import Implementation  # noqa: E402
 from commitments.synthetic import CODES  # noqa: E402
 from declarations.models import Declaration  # noqa: E402
+from rcm_tracker.api import encode_cursor  # noqa: E402
 
 
 def user(username: str, role: str) -> User:
@@ -54,6 +55,15 @@ with connection.cursor() as cursor:
     updates = cursor.fetchone()[0]
     cursor.execute("SELECT pg_database_size(current_database())")
     database_bytes = cursor.fetchone()[0]
+# The cursor that reaches the same rows as the last numbered page: the key of the row just before it.
+deep_page = max(implementations // 100, 1)
+keys = (
+    Implementation.objects.order_by(
+        "commitment__declaration_id", "commitment__number", "country__iso3", "pk"
+    ).values_list("commitment__declaration_id", "commitment__number", "country__iso3", "pk")[(deep_page - 1) * 100 - 1]
+    if deep_page > 1
+    else None
+)
 print(
     json.dumps(
         {
@@ -66,6 +76,8 @@ print(
             "updates": updates,
             "database_bytes": database_bytes,
             "countries_in_list": Implementation.objects.filter(country__iso3=country).count(),
+            "deep_page": deep_page,
+            "deep_cursor": encode_cursor(keys) if keys else "",
         }
     )
 )
