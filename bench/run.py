@@ -22,7 +22,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -130,8 +130,8 @@ def ensure_database(label: str, size: dict[str, int]) -> str:
 
 
 @contextmanager
-def gunicorn(database: str) -> Iterator[str]:
-    base = f"http://127.0.0.1:{PORT}"
+def gunicorn(database: str, port: int) -> Iterator[str]:
+    base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [
             PYTHON,
@@ -197,7 +197,7 @@ def measure(wrk: str, url: str, headers: dict[str, str]) -> dict[str, Any]:
         text=True,
         check=True,
     ).stdout
-    return {"url": url.split(str(PORT), 1)[1], "bytes": len(body), **parse_wrk(out)}
+    return {"url": url.split("/", 3)[3], "bytes": len(body), **parse_wrk(out)}
 
 
 def prepare(database: str) -> dict[str, Any]:
@@ -230,24 +230,40 @@ def endpoints(facts: dict[str, Any], *, full: bool) -> dict[str, tuple[str, dict
     return chosen
 
 
-def run_size(wrk: str, label: str, size: dict[str, int], *, full: bool) -> dict[str, Any]:
-    database = ensure_database(label, size)
-    facts = prepare(database)
-    manage(database, "collectstatic", "--noinput", "-v0")
-    results: dict[str, Any] = {}
-    with gunicorn(database) as base:
-        only = [name for name in os.environ.get("BENCH_ENDPOINTS", "").split(",") if name]
-        for name, (path, headers) in endpoints(facts, full=full).items():
+def run_sizes(wrk: str, sizes: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """Both sizes served at once (one gunicorn each, idle while the other is measured); each endpoint
+    is measured at every size back to back, so a change in the machine's load hits both alike."""
+    databases = {label: ensure_database(label, size) for label, size in sizes.items()}
+    facts = {label: prepare(database) for label, database in databases.items()}
+    manage(databases["1x"], "collectstatic", "--noinput", "-v0")
+    results: dict[str, dict[str, Any]] = {label: {} for label in sizes}
+    only = [name for name in os.environ.get("BENCH_ENDPOINTS", "").split(",") if name]
+    with ExitStack() as stack:
+        bases = {
+            label: stack.enter_context(gunicorn(database, PORT + index))
+            for index, (label, database) in enumerate(databases.items())
+        }
+        for name in endpoints(facts["1x"], full=True):
             if only and name not in {"ceiling", *only}:
                 continue
-            results[name] = measure(wrk, base + path, headers)
-            r = results[name]
-            log(f"{label} {name:<28} {r['rps']:>8.1f} req/s  p50 {r['p50_ms']:>8.2f} ms  p99 {r['p99_ms']:>8.2f} ms")
-    ceiling = results["ceiling"]["rps"]
-    for r in results.values():
-        r["ratio_to_ceiling"] = round(r["rps"] / ceiling, 3) if ceiling else None
-    data = {k: facts[k] for k in ("implementations", "updates", "database_bytes")}
-    return {"database": database, "size": size, "data": data, "endpoints": results}
+            for label in sizes:
+                chosen = endpoints(facts[label], full=label == "1x")
+                if name not in chosen:
+                    continue
+                path, headers = chosen[name]
+                r = results[label][name] = measure(wrk, bases[label] + path, headers)
+                log(
+                    f"{label:>4} {name:<28} {r['rps']:>8.1f} req/s"
+                    f"  p50 {r['p50_ms']:>8.2f} ms  p99 {r['p99_ms']:>8.2f} ms"
+                )
+    report: dict[str, Any] = {}
+    for label, measured in results.items():
+        ceiling = measured["ceiling"]["rps"]
+        for r in measured.values():
+            r["ratio_to_ceiling"] = round(r["rps"] / ceiling, 3) if ceiling else None
+        data = {k: facts[label][k] for k in ("implementations", "updates", "database_bytes")}
+        report[label] = {"database": databases[label], "size": sizes[label], "data": data, "endpoints": measured}
+    return report
 
 
 def csv_memory() -> dict[str, Any]:
@@ -285,10 +301,10 @@ def main() -> None:
     started = time.monotonic()
     large = {**BASE_SIZE, "declarations": BASE_SIZE["declarations"] * SCALE}
     report: dict[str, Any] = {"machine": machine(), "when": datetime.datetime.now(datetime.UTC).isoformat()}
-    report["1x"] = run_size(wrk, "1x", BASE_SIZE, full=True)
     if os.environ.get("BENCH_QUICK") == "1":  # while optimising: 1× only, no summary
+        run_sizes(wrk, {"1x": BASE_SIZE})
         return
-    report[f"{SCALE}x"] = run_size(wrk, f"{SCALE}x", large, full=False)
+    report.update(run_sizes(wrk, {"1x": BASE_SIZE, f"{SCALE}x": large}))
     if os.environ.get("BENCH_CSV", "1") == "1":
         log("CSV export of every implementation, peak memory")
         report["csv"] = csv_memory()

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import random
 import string
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -135,8 +134,7 @@ def _copy(
     return done
 
 
-@dataclass(frozen=True)
-class _Report:
+class _Report(NamedTuple):
     implementation: int
     sequence: int
     status: str
@@ -145,22 +143,29 @@ class _Report:
     accepted: bool
 
 
-def _history(rng: random.Random, implementation: int, updates: int, start: datetime.datetime) -> list[_Report]:
+def _mix(value: int) -> int:
+    """A cheap repeatable scramble (multiplicative hashing): varied data, the same on every run."""
+    return (value * 2654435761 + 0x9E3779B9) & 0xFFFFFFFF
+
+
+def _history(implementation: int, updates: int, start: datetime.datetime) -> list[_Report]:
     """A plausible history: in progress at growing percentages, then a final status."""
     reports: list[_Report] = []
-    when = start + datetime.timedelta(hours=rng.randrange(0, 24 * 300))
+    noise = _mix(implementation)
+    when = start + datetime.timedelta(hours=noise % (24 * 300))
     for sequence in range(1, updates + 1):
+        noise = _mix(noise + sequence)
         progress: int | None
         if sequence < updates:
-            status, progress = str(Status.IN_PROGRESS), min(90, 10 * sequence + rng.randrange(0, 10))
+            status, progress = str(Status.IN_PROGRESS), min(90, 10 * sequence + noise % 10)
         else:
-            status, progress = FINAL_STATUSES[rng.randrange(len(FINAL_STATUSES))]
+            status, progress = FINAL_STATUSES[noise % len(FINAL_STATUSES)]
             if status == Status.IN_PROGRESS:
-                progress = 50 + rng.randrange(0, 50)
+                progress = 50 + noise % 50
         # The latest update of every other implementation still awaits review.
         accepted = sequence < updates or implementation % 2 == 0
         reports.append(_Report(implementation, sequence, status, progress, when, accepted))
-        when += datetime.timedelta(days=rng.randrange(20, 120))
+        when += datetime.timedelta(days=20 + (noise >> 8) % 100)
     return reports
 
 
@@ -230,7 +235,7 @@ def seed(size: SeedSize, *, progress: Progress) -> dict[str, int]:
                 pk = first_implementation + index
                 commitment = commitments[index // len(country_ids)][0]
                 unreported = index % UNREPORTED_EVERY == UNREPORTED_EVERY - 1 or not size.updates
-                history = [] if unreported else _history(random.Random(pk), pk, size.updates, start)  # noqa: S311 -- test data
+                history = [] if unreported else _history(pk, size.updates, start)
                 yield pk, commitment, country_ids[index % len(country_ids)], history
 
         def update_id(index: int, sequence: int) -> int:
