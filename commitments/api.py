@@ -33,7 +33,7 @@ from accounts.models import User
 from commitments import exports, selectors, services
 from commitments.downloads import downloadable_evidence, evidence_file_response
 from commitments.filters import InvalidFilters
-from commitments.history import STATE_STATUS, state_of
+from commitments.history import STATE_STATUS, state_of, state_of_row
 from commitments.models import (
     REPORTABLE_STATUSES,
     Evidence,
@@ -114,11 +114,7 @@ def implementation_row_out(row: dict[str, Any], zone: datetime.tzinfo) -> dict[s
     The list builds its 100 rows with this plain function instead of a serializer per row: the
     same JSON, a fraction of the time (tests compare the two field by field).
     """
-    if STATE_STATUS in row:
-        status, progress = row[STATE_STATUS], row["state_progress"]
-        reported_at, version = row["state_reported_at"], row["state_version"]
-    else:
-        status, progress, reported_at, version = row["status"], row["progress"], row["last_reported_at"], row["version"]
+    state = state_of_row(row)
     return {
         "id": row["id"],
         "declaration": row["commitment__declaration_id"],
@@ -126,10 +122,10 @@ def implementation_row_out(row: dict[str, Any], zone: datetime.tzinfo) -> dict[s
         "commitment_number": row["commitment__number"],
         "commitment_text": row["commitment__text"],
         "country": row["country__iso3"],
-        "status": status,
-        "progress": progress,
-        "last_reported_at": _iso(reported_at, zone),
-        "version": version,
+        "status": state.status,
+        "progress": state.progress,
+        "last_reported_at": _iso(state.reported_at, zone),
+        "version": state.version,
         "review_state": row["review_state"],
     }
 

@@ -12,8 +12,9 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from commitments.history import state_of
+from commitments.history import state_of_row
 from commitments.models import Implementation, Status
+from commitments.selectors import implementation_rows
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = [
@@ -37,22 +38,24 @@ STATUS_LABELS = dict(Status.choices)
 
 
 def export_rows(implementations: QuerySet[Implementation]) -> Iterator[list[Any]]:
-    for item in implementations.iterator(chunk_size=CHUNK):
-        state = state_of(item)
+    # Plain rows, only the columns exported: no model instances, no declaration text per row.
+    rows = implementation_rows(implementations, "commitment__declaration__title")
+    for row in rows.iterator(chunk_size=CHUNK):
+        state = state_of_row(row)
         yield [
-            item.pk,
-            item.commitment.declaration_id,
-            item.commitment.declaration.title,
-            item.commitment_id,
-            item.commitment.number,
-            item.commitment.text,
-            item.country.iso3,
+            row["id"],
+            row["commitment__declaration_id"],
+            row["commitment__declaration__title"],
+            row["commitment_id"],
+            row["commitment__number"],
+            row["commitment__text"],
+            row["country__iso3"],
             state.status,
             STATUS_LABELS.get(state.status, state.status),
             state.progress,
             state.reported_at.isoformat() if state.reported_at else "",
             state.version,
-            item.review_state,
+            row["review_state"],
         ]
 
 

@@ -108,10 +108,10 @@ ROW_FIELDS = (
 STATE_FIELDS = (STATE_STATUS, "state_progress", "state_reported_at", "state_version")
 
 
-def implementation_rows(queryset: QuerySet[Implementation]) -> QuerySet[Implementation, dict[str, Any]]:
-    """The same implementations as dictionaries of ROW_FIELDS (and the `as_of` state when annotated)."""
+def implementation_rows(queryset: QuerySet[Implementation], *extra: str) -> QuerySet[Implementation, dict[str, Any]]:
+    """The same implementations as dictionaries of ROW_FIELDS and `extra` (and the `as_of` state if annotated)."""
     rows: QuerySet[Implementation, dict[str, Any]] = queryset.values(
-        *ROW_FIELDS, *(STATE_FIELDS if has_state(queryset) else ())
+        *ROW_FIELDS, *extra, *(STATE_FIELDS if has_state(queryset) else ())
     )
     return rows
 
