@@ -141,7 +141,7 @@ def gunicorn(database: str, port: int) -> Iterator[str]:
             "-w",
             str(WORKERS),
             "-b",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--log-level",
             "warning",
         ],
