@@ -14,19 +14,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
-FIELDS = [
-    "id",
-    "declaration",
-    "commitment",
-    "commitment_number",
-    "commitment_text",
-    "country",
-    "status",
-    "progress",
-    "last_reported_at",
-    "version",
-    "review_state",
-]
+from commitments.api import ImplementationOut
+
+# The list's own columns, in its order: the ceiling returns the same JSON keys.
+FIELDS = ImplementationOut.Meta.fields
 SQL = """
 SELECT i.id, c.declaration_id, i.commitment_id, c.number, c.text, m.iso3, i.status, i.progress,
        i.last_reported_at, i.version, i.review_state
