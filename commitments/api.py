@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.http import parse_etags
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -306,7 +307,7 @@ class ImplementationList(ApiView):
 def _cursor_page(request: Request, implementations: Any, paginator: Pagination) -> Response:
     """A page after the row the cursor names, in the default order; `next` carries the last row's keys."""
     if request.query_params.get("ordering"):
-        raise InvalidFilters({"cursor": ["A cursor follows the default order: leave out ordering."]})
+        raise InvalidFilters({"cursor": [gettext("A cursor follows the default order: leave out ordering.")]})
     after = decode_cursor(request.query_params["cursor"])
     size = paginator.get_page_size(request) or paginator.page_size
     count = implementations.count()

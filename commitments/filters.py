@@ -87,8 +87,9 @@ class CachedCountryCodeField(forms.CharField):
             return None
         pk = country_pk_by_code(code)
         if pk is None:
+            # The message a model choice gives (translated by Django), so clients see no change.
             raise forms.ValidationError(
-                "Select a valid choice. That choice is not one of the available choices.", code="invalid_choice"
+                forms.ModelChoiceField.default_error_messages["invalid_choice"], code="invalid_choice"
             )
         return pk
 

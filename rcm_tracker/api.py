@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.db.models import Count, QuerySet, Subquery, Value
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -135,7 +136,7 @@ def decode_cursor(raw: str) -> Keys | None:
         and all(type(key) is kind for key, kind in zip(keys, (int, int, str, int), strict=True))
     ):
         return (keys[0], keys[1], keys[2], keys[3])
-    raise InvalidFilters({"cursor": ["Not a cursor this API gave out: follow the `next` link of a page."]})
+    raise InvalidFilters({"cursor": [gettext("Not a cursor this API gave out: follow the `next` link of a page.")]})
 
 
 PAGE_PARAMETERS = [
