@@ -11,7 +11,7 @@ from django.core.management import call_command
 from commitments import tallies
 from commitments.models import PENDING_REVIEW, Implementation, StatusTally
 from commitments.services import regional_follow, report_update, review_update
-from declarations.models import Declaration
+from declarations.models import Declaration, MemberCountry
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +87,20 @@ def test_summary_reads_tallies_in_constant_queries(api, official_mex, mex_implem
         response = client.get("/api/v1/summary/")
     mex = next(row for row in response.json()["countries"] if row["country"] == "MEX")
     assert (mex["counts"]["not_reported"], mex["counts"]["planned"]) == (27, 1)
+
+
+def test_tally_rebuild_repairs_what_an_admin_deletion_left_behind(rcm_data):
+    declaration = Declaration.objects.create(
+        title="To be deleted", language="en", source_text="x", source_sha256="0" * 64
+    )
+    country = MemberCountry.objects.get(iso3="MEX")
+    commitment = declaration.commitments.create(number=1, text="An action.")
+    Implementation.objects.create(commitment=commitment, country=country)
+    tallies.tally_recount(declarations=[declaration])
+    total_before = stored()[(None, country.pk, "not_reported")]
+    declaration.delete()  # as the admin would: the implementation goes, the country's total stays
+    assert stored()[(None, country.pk, "not_reported")] == total_before
+    out = io.StringIO()
+    call_command("tally_rebuild", stdout=out)
+    assert "tally rows written" in out.getvalue()
+    assert stored()[(None, country.pk, "not_reported")] == total_before - 1
