@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make run` is the development server: SQLite in the project folder unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=1
 
-.PHONY: help install run serve migrate seed test lint format check-deploy e2e clean messages makemessages
+.PHONY: help install run serve migrate seed test lint format check-deploy e2e clean messages makemessages bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -75,6 +75,9 @@ check-deploy: install  ## Django's deployment checks under production settings
 	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	ALLOWED_HOSTS=rcm.example.org DATABASE_URL=postgres://postgres@127.0.0.1:5432/rcm \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install  ## Seed rcm_bench_* databases, serve under gunicorn, load with wrk; prints ratios, writes bench/results/
+	$(PY) bench/run.py
 
 clean:  ## Remove the virtualenv, the development database and collected static files
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

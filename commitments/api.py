@@ -6,13 +6,16 @@ selectors as the HTML pages, and render with an output serializer.
 
 from __future__ import annotations
 
+import datetime
 from email.utils import format_datetime
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.utils import timezone
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -26,12 +29,13 @@ from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from accounts.models import User
 from commitments import exports, selectors, services
 from commitments.downloads import downloadable_evidence, evidence_file_response
 from commitments.filters import InvalidFilters
-from commitments.history import STATE_STATUS, state_of
+from commitments.history import STATE_STATUS, state_of, state_of_row
 from commitments.models import (
     REPORTABLE_STATUSES,
     Evidence,
@@ -42,7 +46,16 @@ from commitments.models import (
     StatusUpdate,
 )
 from declarations.models import Declaration
-from rcm_tracker.api import PAGE_PARAMETERS, ApiView, Pagination, implementation_etag, paginated
+from rcm_tracker.api import (
+    PAGE_PARAMETERS,
+    ApiView,
+    Pagination,
+    decode_cursor,
+    encode_cursor,
+    implementation_etag,
+    paginated,
+)
+from rcm_tracker.db_router import read_only_view
 from rcm_tracker.permissions import can_report_for, can_view_implementation
 
 # --- output ---------------------------------------------------------------------------------------
@@ -87,6 +100,36 @@ class ImplementationOut(serializers.ModelSerializer[Implementation]):
                 version=state.version,
             )
         return data
+
+
+def _iso(value: datetime.datetime | None, zone: datetime.tzinfo) -> str | None:
+    """A date-time as DRF's DateTimeField renders it: ISO 8601 in the current time zone, UTC as Z."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def implementation_row_out(row: dict[str, Any], zone: datetime.tzinfo) -> dict[str, Any]:
+    """One row of `selectors.implementation_rows` exactly as ImplementationOut renders it.
+
+    The list builds its 100 rows with this plain function instead of a serializer per row: the
+    same JSON, a fraction of the time (tests compare the two field by field).
+    """
+    state = state_of_row(row)
+    return {
+        "id": row["id"],
+        "declaration": row["commitment__declaration_id"],
+        "commitment": row["commitment_id"],
+        "commitment_number": row["commitment__number"],
+        "commitment_text": row["commitment__text"],
+        "country": row["country__iso3"],
+        "status": state.status,
+        "progress": state.progress,
+        "last_reported_at": _iso(state.reported_at, zone),
+        "version": state.version,
+        "review_state": row["review_state"],
+    }
 
 
 class EvidenceOut(serializers.ModelSerializer[Evidence]):
@@ -199,6 +242,12 @@ LIST_PARAMETERS = [
         "format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"], description="csv and xlsx export every row."
     ),
     *PAGE_PARAMETERS,
+    OpenApiParameter(
+        "cursor",
+        OpenApiTypes.STR,
+        description="Keyset paging, as fast on the last page as on the first: send it empty to start, then "
+        "follow `next` (`previous` stays null). Only with the default order.",
+    ),
 ]
 
 
@@ -236,6 +285,7 @@ class ImplementationList(ApiView):
             (200, exports.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Every matching row."),
         },
     )
+    @read_only_view
     def get(self, request: Request) -> HttpResponseBase:
         output = request.query_params.get("format", "json")
         if output not in ("json", "csv", "xlsx"):
@@ -247,8 +297,34 @@ class ImplementationList(ApiView):
             return exports.implementations_csv(implementations)
         if output == "xlsx":
             return exports.implementations_xlsx(implementations)
-        page = paginator.paginate_queryset(implementations, request, view=self)
-        return paginator.get_paginated_response(ImplementationOut(page, many=True).data)
+        if "cursor" in request.query_params:
+            return _cursor_page(request, implementations, paginator)
+        response = paginator.paginate_rows(implementations, request, selectors.implementation_rows)
+        zone = timezone.get_current_timezone()
+        response.data["results"] = [implementation_row_out(row, zone) for row in response.data["results"]]
+        return response
+
+
+def _cursor_page(request: Request, implementations: Any, paginator: Pagination) -> Response:
+    """A page after the row the cursor names, in the default order; `next` carries the last row's keys."""
+    if request.query_params.get("ordering"):
+        raise InvalidFilters({"cursor": [gettext("A cursor follows the default order: leave out ordering.")]})
+    after = decode_cursor(request.query_params["cursor"])
+    size = paginator.get_page_size(request) or paginator.page_size
+    count = implementations.count()
+    if after is not None:
+        implementations = selectors.implementation_list_after(implementations, after=after)
+    rows = list(selectors.implementation_rows(implementations)[: size + 1])
+    next_url = None
+    if len(rows) > size:
+        last = rows[size - 1]
+        keys = (last["commitment__declaration_id"], last["commitment__number"], last["country__iso3"], last["id"])
+        next_url = remove_query_param(
+            replace_query_param(request.build_absolute_uri(), "cursor", encode_cursor(keys)), "page"
+        )
+    zone = timezone.get_current_timezone()
+    results = [implementation_row_out(row, zone) for row in rows[:size]]
+    return Response({"count": count, "next": next_url, "previous": None, "results": results})
 
 
 class ImplementationDetail(ApiView):
@@ -275,6 +351,7 @@ class ImplementationUpdates(ApiView):
         parameters=PAGE_PARAMETERS,
         responses={200: paginated(StatusUpdateOut, "StatusUpdate")},
     )
+    @read_only_view
     def get(self, request: Request, pk: int) -> Response:
         implementation = _visible_implementation(request, pk)
         paginator = Pagination()
@@ -426,6 +503,7 @@ class Summary(ApiView):
             ),
         },
     )
+    @read_only_view
     def get(self, request: Request) -> Response:
         params = SummaryParams(data=request.query_params)
         if not params.is_valid():

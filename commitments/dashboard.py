@@ -17,7 +17,8 @@ from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from commitments.history import annotate_state, state_of
-from commitments.models import Implementation, ReportingRound, ReviewState, Status, StatusUpdate
+from commitments.models import PENDING_REVIEW, Implementation, ReportingRound, Status
+from commitments.tallies import tally_counts
 from declarations.models import Commitment, Declaration, MemberCountry
 from declarations.selectors import translated
 
@@ -167,17 +168,18 @@ def build_dashboard(
                     country_figures=block_country_figures,
                 )
             )
-    pending = StatusUpdate.objects.filter(
-        review_state=ReviewState.PENDING, implementation__commitment__declaration__in=declarations
+    # The review queue's size from the tallies: reading it never scans the updates.
+    pending = tally_counts(
+        declaration_ids=[d.pk for d in declarations],
+        country_ids=[c.pk for c in countries] if countries else None,
+        key=PENDING_REVIEW,
     )
-    if countries:
-        pending = pending.filter(implementation__country__in=countries)
     return Dashboard(
         blocks=blocks,
         figures=overall,
         country_figures=sorted(
             ((country_by_id[pk], figures) for pk, figures in per_country.items()), key=lambda item: item[0].sort_key
         ),
-        pending_reviews=pending.count(),
+        pending_reviews=sum(pending.values()),
         stale_days=stale_days,
     )

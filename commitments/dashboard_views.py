@@ -17,6 +17,7 @@ from commitments.dashboard import Dashboard, build_dashboard
 from commitments.forms import DashboardFilterForm, RoundForm
 from commitments.models import ReportingRound, Status
 from declarations import selectors as declaration_selectors
+from rcm_tracker.db_router import read_only_view
 from rcm_tracker.http import AuthenticatedHttpRequest
 from rcm_tracker.permissions import is_secretariat
 
@@ -37,6 +38,7 @@ def _dashboard_from(form: DashboardFilterForm) -> Dashboard:
 
 
 @require_GET
+@read_only_view
 def dashboard(request: HttpRequest) -> HttpResponseBase:
     form = DashboardFilterForm(request.GET or None)
     if request.GET and not form.is_valid():

@@ -16,8 +16,9 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from commitments.history import state_of
+from commitments.history import state_of_row
 from commitments.models import Implementation, Status
+from commitments.selectors import implementation_rows
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = [
@@ -45,22 +46,24 @@ def status_labels() -> dict[str, str]:
 
 
 def export_rows(implementations: QuerySet[Implementation], labels: dict[str, str]) -> Iterator[list[Any]]:
-    for item in implementations.iterator(chunk_size=CHUNK):
-        state = state_of(item)
+    # Plain rows, only the columns exported: no model instances, no declaration text per row.
+    rows = implementation_rows(implementations, "commitment__declaration__title")
+    for row in rows.iterator(chunk_size=CHUNK):
+        state = state_of_row(row)
         yield [
-            item.pk,
-            item.commitment.declaration_id,
-            item.commitment.declaration.title,
-            item.commitment_id,
-            item.commitment.number,
-            item.commitment.text,
-            item.country.iso3,
+            row["id"],
+            row["commitment__declaration_id"],
+            row["commitment__declaration__title"],
+            row["commitment_id"],
+            row["commitment__number"],
+            row["commitment__text"],
+            row["country__iso3"],
             state.status,
             labels.get(state.status, state.status),
             state.progress,
             state.reported_at.isoformat() if state.reported_at else "",
             state.version,
-            item.review_state,
+            row["review_state"],
         ]
 
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import django_filters
 from django import forms
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from commitments.history import STATE_STATUS, annotate_state, end_of_day, has_state
 from commitments.models import Implementation, ReportingRound, Status, StatusUpdate
 from declarations.fields import DeclarationChoiceField
 from declarations.models import CommitmentTranslation, Declaration, MemberCountry, NameInLanguage
+from declarations.selectors import country_pk_by_code
 
 _M = TypeVar("_M", bound=Model)
 
@@ -57,14 +60,64 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return ordered.order_by(*ordered.query.order_by, "pk") if value else ordered
 
 
-class ImplementationFilter(django_filters.FilterSet):
+class SharedFilterSet(django_filters.FilterSet):
+    """A FilterSet that copies its filters shallowly per request instead of deep-copying them.
+
+    django-filter deep-copies every filter (querysets, choices, widgets) for each FilterSet: most of
+    the Python time of a list request. A filter's only per-request state is what this sets (its
+    model, parent and bound method) and the form field it builds lazily on the copy, so a shallow
+    copy is enough.
+    """
+
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: QuerySet[Any] | None = None,
+        *,
+        request: Any = None,
+        prefix: str | None = None,
+    ) -> None:
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: copy.copy(base) for name, base in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+            if filter_.method is not None:
+                filter_.method = filter_.method  # rebinds the copied filter's method to this FilterSet
+
+
+class CachedCountryCodeField(forms.CharField):
+    """An ISO3 code in any case, checked against the cached code map: the country's id, no query."""
+
+    def clean(self, value: Any) -> int | None:
+        code = (super().clean(value) or "").strip().upper()
+        if not code:
+            return None
+        pk = country_pk_by_code(code)
+        if pk is None:
+            # The message a model choice gives (translated by Django), so clients see no change.
+            raise forms.ValidationError(
+                forms.ModelChoiceField.default_error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return pk
+
+
+class CachedCountryFilter(django_filters.Filter):
+    field_class = CachedCountryCodeField
+
+
+class ImplementationFilter(SharedFilterSet):
     # Declared first: the filters below then read the state as of that day.
     as_of = django_filters.DateFilter(
         method="filter_as_of", label=_("State at the end of this day (YYYY-MM-DD), computed from the history")
     )
-    country = CountryFilter(
-        queryset=_countries(), to_field_name="iso3", label=_("Country (ISO3)"), method="filter_country"
-    )
+    country = CachedCountryFilter(label=_("Country (ISO3)"), method="filter_country")
     declaration = DeclarationFilter(
         field_name="commitment__declaration",
         queryset=_declarations(),
@@ -123,9 +176,9 @@ class ImplementationFilter(django_filters.FilterSet):
         return queryset.exclude(updates__reporting_round=round_)
 
     def filter_country(
-        self, queryset: QuerySet[Implementation], name: str, value: MemberCountry | None
+        self, queryset: QuerySet[Implementation], name: str, value: int | None
     ) -> QuerySet[Implementation]:
-        return queryset.filter(country=value) if value is not None else queryset
+        return queryset.filter(country_id=value) if value is not None else queryset
 
     def filter_search(self, queryset: QuerySet[Implementation], name: str, value: str) -> QuerySet[Implementation]:
         value = value.strip()
@@ -138,7 +191,7 @@ class ImplementationFilter(django_filters.FilterSet):
         )
 
 
-class ReviewQueueFilter(django_filters.FilterSet):
+class ReviewQueueFilter(SharedFilterSet):
     country = CountryFilter(
         field_name="implementation__country",
         queryset=_countries(),

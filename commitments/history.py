@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -77,4 +78,18 @@ def state_of(implementation: Implementation) -> State:
         progress=implementation.progress,
         reported_at=implementation.last_reported_at,
         version=implementation.version,
+    )
+
+
+def state_of_row(row: dict[str, Any]) -> State:
+    """`state_of` for a `.values()` row of an implementation (its `status`, … and any `state_*`)."""
+    if STATE_STATUS in row:
+        return State(
+            status=row[STATE_STATUS],
+            progress=row["state_progress"],
+            reported_at=row["state_reported_at"],
+            version=row["state_version"],
+        )
+    return State(
+        status=row["status"], progress=row["progress"], reported_at=row["last_reported_at"], version=row["version"]
     )

@@ -219,3 +219,37 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reporting_round} · {self.country} · {self.kind}"
+
+
+PENDING_REVIEW = "pending_review"
+
+
+class StatusTally(models.Model):
+    """How many implementations of one declaration × country are in each status, kept by the writers.
+
+    `key` is a status code, or `pending_review` for updates awaiting the secretariat. Rows with
+    no declaration hold the country's totals over every declaration. The reporting, review and
+    loading services change these counts in the transaction that changes the implementations,
+    so the summary and the dashboard read a few rows instead of counting history or every
+    implementation. `commitments.tallies.tally_rebuild` recomputes them from scratch.
+    """
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, null=True, related_name="+")
+    country = models.ForeignKey(MemberCountry, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=16)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "country", "key"],
+                condition=models.Q(declaration__isnull=False),
+                name="tally_unique_declaration_country_key",
+            ),
+            models.UniqueConstraint(
+                fields=["country", "key"], condition=models.Q(declaration__isnull=True), name="tally_unique_country_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id or 'all'} · {self.country_id} · {self.key}: {self.count}"

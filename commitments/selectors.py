@@ -11,8 +11,9 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from commitments.filters import ImplementationFilter, ReviewQueueFilter, apply_filters
-from commitments.history import STATE_STATUS, annotate_state, end_of_day
+from commitments.history import STATE_STATUS, annotate_state, end_of_day, has_state
 from commitments.models import Evidence, Implementation, ReportingRound, ReviewState, Status, StatusUpdate
+from commitments.tallies import tally_counts
 from declarations.models import Declaration, MemberCountry
 from declarations.selectors import translated
 from rcm_tracker.permissions import can_view_all_countries
@@ -102,6 +103,44 @@ def implementation_list(*, user: User, filters: Mapping[str, Any]) -> QuerySet[I
     return apply_filters(ImplementationFilter, filters, _visible_to(queryset, user))
 
 
+# The list's columns, read as plain values: building a page of rows costs no model instances.
+ROW_FIELDS = (
+    "id",
+    "commitment__declaration_id",
+    "commitment_id",
+    "commitment__number",
+    "commitment__text",
+    "country__iso3",
+    "status",
+    "progress",
+    "last_reported_at",
+    "version",
+    "review_state",
+)
+STATE_FIELDS = (STATE_STATUS, "state_progress", "state_reported_at", "state_version")
+
+
+def implementation_rows(queryset: QuerySet[Implementation], *extra: str) -> QuerySet[Implementation, dict[str, Any]]:
+    """The same implementations as dictionaries of ROW_FIELDS and `extra` (and the `as_of` state if annotated)."""
+    rows: QuerySet[Implementation, dict[str, Any]] = queryset.values(
+        *ROW_FIELDS, *extra, *(STATE_FIELDS if has_state(queryset) else ())
+    )
+    return rows
+
+
+def implementation_list_after(
+    queryset: QuerySet[Implementation], *, after: tuple[int, int, str, int]
+) -> QuerySet[Implementation]:
+    """The rows after `after` in the default order (keyset pagination: as fast deep as on page 1)."""
+    declaration, number, iso3, pk = after
+    return queryset.filter(
+        Q(commitment__declaration_id__gt=declaration)
+        | Q(commitment__declaration_id=declaration, commitment__number__gt=number)
+        | Q(commitment__declaration_id=declaration, commitment__number=number, country__iso3__gt=iso3)
+        | Q(commitment__declaration_id=declaration, commitment__number=number, country__iso3=iso3, pk__gt=pk)
+    )
+
+
 @dataclass(frozen=True)
 class SummaryRow:
     country: MemberCountry
@@ -122,27 +161,38 @@ def implementation_summary(
 ) -> list[SummaryRow]:
     """Counts of implementations per country × status: one grouped query, zeros filled in.
 
-    Without a round, a date or `accepted_only`, the current-state columns answer directly;
+    Without a round, a date or `accepted_only`, the tallies the writers keep answer directly;
     otherwise the state is taken from the latest matching update of each implementation.
     """
+    counts: dict[int, dict[str, int]] = {}
+    if reporting_round is None and as_of is None and not accepted_only:
+        tallies = tally_counts(
+            declaration_ids=None if declaration is None else [declaration.pk],
+            country_ids=None if can_view_all_countries(user) else [user.country_id or 0],
+        )
+        statuses = Status.values  # computed by the enum on every access: once here, not per row
+        for (country_id, key), n in tallies.items():
+            if key in statuses and n:
+                counts.setdefault(country_id, dict.fromkeys(statuses, 0))[key] = n
+        return _summary_rows(counts)
     queryset = _visible_to(Implementation.objects.all(), user)
     if declaration is not None:
         queryset = queryset.filter(commitment__declaration=declaration)
     elif reporting_round is not None and reporting_round.pk and reporting_round.declarations.exists():
         queryset = queryset.filter(commitment__declaration__in=reporting_round.declarations.all())
-    status_field = "status"
-    if reporting_round is not None or as_of is not None or accepted_only:
-        queryset = annotate_state(
-            queryset,
-            before=end_of_day(as_of) if as_of else None,
-            reporting_round=reporting_round,
-            accepted_only=accepted_only,
-        )
-        status_field = STATE_STATUS
-    grouped = queryset.order_by().values("country_id", status_field).annotate(n=Count("pk"))
-    counts: dict[int, dict[str, int]] = {}
+    queryset = annotate_state(
+        queryset,
+        before=end_of_day(as_of) if as_of else None,
+        reporting_round=reporting_round,
+        accepted_only=accepted_only,
+    )
+    grouped = queryset.order_by().values("country_id", STATE_STATUS).annotate(n=Count("pk"))
     for row in grouped:
-        counts.setdefault(row["country_id"], dict.fromkeys(Status.values, 0))[row[status_field]] = row["n"]
+        counts.setdefault(row["country_id"], dict.fromkeys(Status.values, 0))[row[STATE_STATUS]] = row["n"]
+    return _summary_rows(counts)
+
+
+def _summary_rows(counts: dict[int, dict[str, int]]) -> list[SummaryRow]:
     countries = MemberCountry.objects.filter(pk__in=counts).order_by(MemberCountry.name_field())
     return [SummaryRow(country=country, counts=counts[country.pk]) for country in countries]
 

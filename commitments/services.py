@@ -31,6 +31,7 @@ from commitments.models import (
     StatusUpdate,
 )
 from commitments.selectors import current_round, round_progress
+from commitments.tallies import status_change, tally_shift
 from declarations.models import Commitment, Declaration, MemberCountry
 from notifications.services import notify_review
 from rcm_tracker.permissions import can_report_for, can_review, is_secretariat
@@ -145,7 +146,12 @@ def report_update(
     inspected = inspect_files(files)
 
     with _files_removed_on_failure() as stored, transaction.atomic():
-        locked = Implementation.objects.select_for_update().get(pk=implementation.pk)
+        # The commitment comes along for the tallies' declaration; only the implementation is locked.
+        locked = (
+            Implementation.objects.select_for_update(of=("self",))
+            .select_related("commitment")
+            .get(pk=implementation.pk)
+        )
         if expected_version is not None and locked.version != expected_version:
             raise StaleVersion(current=locked)
         now = timezone.now()
@@ -169,6 +175,7 @@ def report_update(
             latest_update=update,
             review_state=ReviewState.PENDING,
         )
+        tally_shift(status_change(locked, before=locked.status, after=status, pending=1))
         audit_record(
             actor=by,
             action="report",
@@ -256,13 +263,18 @@ def review_update(*, update: StatusUpdate, by: User, decision: str, comment: str
     if decision == ReviewState.RETURNED and not comment.strip():
         raise ValidationError({"comment": _("Say what the country should add or correct when returning an update.")})
     with transaction.atomic():
-        locked = StatusUpdate.objects.select_for_update().select_related("implementation").get(pk=update.pk)
+        locked = (
+            StatusUpdate.objects.select_for_update(of=("self",))
+            .select_related("implementation__commitment")
+            .get(pk=update.pk)
+        )
         if locked.review_state != ReviewState.PENDING:
             raise ValidationError({"decision": _("This update has already been reviewed.")})
         review = Review.objects.create(
             update=locked, decision=decision, comment=comment.strip(), reviewed_by=by, reviewed_at=timezone.now()
         )
         StatusUpdate.objects.filter(pk=locked.pk).update(review_state=decision)
+        tally_shift(status_change(locked.implementation, pending=-1))
         # Only the latest update's review shows in the workspace; an older one stays in history.
         Implementation.objects.filter(pk=locked.implementation_id, latest_update=locked).update(review_state=decision)
         audit_record(actor=by, action=f"review.{decision}", target=locked, changes={"comment": review.comment})
@@ -342,5 +354,6 @@ def regional_follow(*, commitment: Commitment, by: User) -> Implementation:
         raise PermissionDenied(_("Only the secretariat follows regional actions."))
     implementation, created = Implementation.objects.get_or_create(commitment=commitment, country=regional_country())
     if created:
+        tally_shift(status_change(implementation, after=implementation.status))
         audit_record(actor=by, action="regional.follow", target=implementation)
     return implementation

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -148,3 +150,22 @@ def country_list() -> QuerySet[MemberCountry]:
 
 def country_get(*, iso3: str) -> MemberCountry:
     return MemberCountry.objects.get(iso3=iso3.upper())
+
+
+COUNTRY_CODES_KEY = "country-codes"
+
+
+def country_pk_by_code(code: str) -> int | None:
+    """The country with this ISO3 code, from a cached map: list filters by country ask no query.
+
+    Saving or deleting a country drops the map (see apps.py); bulk loads should too.
+    """
+    codes: dict[str, int] | None = cache.get(COUNTRY_CODES_KEY)
+    if codes is None:
+        codes = dict(MemberCountry.objects.values_list("iso3", "pk"))
+        cache.set(COUNTRY_CODES_KEY, codes, settings.RCM_LOOKUP_CACHE_SECONDS)
+    return codes.get(code)
+
+
+def forget_country_codes(*args: object, **kwargs: object) -> None:
+    cache.delete(COUNTRY_CODES_KEY)

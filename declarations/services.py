@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from commitments.models import Implementation
+from commitments.tallies import tally_recount
 from declarations.models import (
     Commitment,
     CommitmentTranslation,
@@ -88,6 +89,7 @@ def declaration_load(
     changes = _sync_commitments(declaration, parsed)
     changes += _sync_signatories(declaration, countries)
     _create_missing_implementations(declaration)
+    tally_recount(declarations=[declaration])
     audit_record(
         actor=by,
         action=f"declaration.{action[:-1]}",

@@ -6,7 +6,10 @@ Errors have one shape, whatever raised them:
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -14,14 +17,17 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
+from django.db.models import Count, QuerySet, Subquery, Value
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -85,6 +91,58 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
         self.check_params(request)
         return super().paginate_queryset(queryset, request, view)
+
+    def paginate_rows(self, queryset: QuerySet[Any], request: Any, rows: Callable[[QuerySet[Any]], Any]) -> Response:
+        """A page of `rows(queryset)` (e.g. `.values()` dictionaries) as `{count, next, previous, results}`.
+
+        One query: the count rides along as an uncorrelated subquery, which PostgreSQL runs once
+        (a `COUNT(*) OVER ()` window would make it sort every row instead of keeping the top
+        ones). Only an empty page asks for the count on its own, to tell "none" from "past the end".
+        """
+        self.check_params(request)
+        size = self.get_page_size(request) or self.page_size
+        number = int(request.query_params.get(self.page_query_param) or 1)
+        start = (number - 1) * size
+        total = Subquery(queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n"))
+        page = list(rows(queryset).annotate(total_rows=total)[start : start + size])
+        count = page[0]["total_rows"] if page else queryset.count()
+        if not page and number > 1:
+            raise exceptions.NotFound(self.invalid_page_message.format(page_number=number, message=""))
+        for row in page:
+            del row["total_rows"]
+        url = request.build_absolute_uri()
+        next_url = replace_query_param(url, self.page_query_param, number + 1) if start + size < count else None
+        previous_url = None
+        if number == 2:
+            previous_url = remove_query_param(url, self.page_query_param)
+        elif number > 2:
+            previous_url = replace_query_param(url, self.page_query_param, number - 1)
+        return Response({"count": count, "next": next_url, "previous": previous_url, "results": page})
+
+
+Keys = tuple[int, int, str, int]
+
+
+def encode_cursor(keys: Keys) -> str:
+    """The opaque `cursor` value naming the last row a client has seen."""
+    return base64.urlsafe_b64encode(json.dumps(list(keys), separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(raw: str) -> Keys | None:
+    """None for an empty cursor (start from the first row); a value this API did not give out is a 400."""
+    if not raw:
+        return None
+    try:
+        keys = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    except (ValueError, TypeError):
+        keys = None
+    if (
+        isinstance(keys, list)
+        and len(keys) == 4
+        and all(type(key) is kind for key, kind in zip(keys, (int, int, str, int), strict=True))
+    ):
+        return (keys[0], keys[1], keys[2], keys[3])
+    raise InvalidFilters({"cursor": [gettext("Not a cursor this API gave out: follow the `next` link of a page.")]})
 
 
 PAGE_PARAMETERS = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -141,9 +142,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A streaming read replica (optional): read-only endpoints read from it, see rcm_tracker/db_router.py.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["rcm_tracker.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A shared cache (throttling counts) when several app servers run; local memory otherwise.
+# A shared cache when several app servers run: throttling counts, API tokens and country codes (so a
+# revoked token or a new country is seen by every server at once); local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -191,8 +200,27 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / env_str("STATIC_ROOT", "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Evidence files go to S3-compatible object storage when a bucket is named, so app servers keep no
+# local state; credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (boto3 reads them).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+DEFAULT_STORAGE: dict[str, Any] = {
+    "BACKEND": env_str("DEFAULT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
+}
+if AWS_STORAGE_BUCKET_NAME:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("S3_LOCATION", "media"),
+            "default_acl": None,  # private objects: evidence is downloaded through the app's permission checks
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": env_str("DEFAULT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -226,7 +254,7 @@ CSRF_COOKIE_HTTPONLY = True
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes anonymous calls 401 rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -298,6 +326,15 @@ RCM_SITE_URL = env_str("RCM_SITE_URL", "http://127.0.0.1:8000")
 RCM_STALE_DAYS = env_int("RCM_STALE_DAYS", 180)
 # A public, read-only summary of accepted statuses at /public/ (no evidence, no comments).
 RCM_PUBLIC_SUMMARY = env_bool("RCM_PUBLIC_SUMMARY", default=False)
+
+# API tokens and country codes are read from the cache for this long (0: from the database every time).
+RCM_LOOKUP_CACHE_SECONDS = env_int("RCM_LOOKUP_CACHE_SECONDS", 60)
+
+# `make bench` only: a raw-psycopg endpoint to compare the API with. Refused unless the database is a
+# benchmark one, so a stray variable can never open an unauthenticated endpoint in production.
+RCM_BENCH_CEILING = env_bool("RCM_BENCH_CEILING", default=False)
+if RCM_BENCH_CEILING and not str(DATABASES["default"]["NAME"]).startswith("rcm_bench"):
+    raise ImproperlyConfigured("RCM_BENCH_CEILING=1 is only allowed with a benchmark database (rcm_bench…).")
 
 # Reading other countries' data is allowed by default: RCM works on shared information.
 RCM_OFFICIALS_SEE_ALL_COUNTRIES = env_bool("RCM_OFFICIALS_SEE_ALL_COUNTRIES", default=True)

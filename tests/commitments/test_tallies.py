@@ -1,0 +1,106 @@
+"""The status tallies stay equal to a recount through every writer: report, review, loader, regional follow."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from commitments import tallies
+from commitments.models import PENDING_REVIEW, Implementation, StatusTally
+from commitments.services import regional_follow, report_update, review_update
+from declarations.models import Declaration, MemberCountry
+
+pytestmark = pytest.mark.django_db
+
+
+def stored() -> Counter[tuple[int | None, int, str]]:
+    return Counter({(t.declaration_id, t.country_id, t.key): t.count for t in StatusTally.objects.all() if t.count})
+
+
+def recounted() -> Counter[tuple[int | None, int, str]]:
+    tallies.tally_rebuild()
+    return stored()
+
+
+def test_tallies_hold_the_seed_data(darien):
+    mex = Implementation.objects.filter(commitment__declaration=darien, country__iso3="MEX")
+    assert stored()[(darien.pk, mex[0].country_id, "not_reported")] == mex.count() == 10
+    assert stored() == recounted()
+
+
+def test_report_review_and_follow_keep_tallies_equal_to_a_recount(
+    mex_implementation, official_mex, secretariat, global_compact
+):
+    key = (mex_implementation.commitment.declaration_id, mex_implementation.country_id)
+    first = report_update(
+        implementation=mex_implementation, by=official_mex, status="planned", progress=10, summary="Planned"
+    )
+    report_update(
+        implementation=mex_implementation, by=official_mex, status="in_progress", progress=40, summary="Started"
+    )
+    review_update(update=first, by=secretariat, decision="accepted")
+    regional_follow(commitment=global_compact.commitments.get(number=1), by=secretariat)
+
+    counts = stored()
+    assert counts[(*key, "in_progress")] == 1
+    assert counts[(*key, "planned")] == 0
+    assert counts[(*key, PENDING_REVIEW)] == 1  # two reported, one reviewed
+    assert counts[(None, mex_implementation.country_id, "in_progress")] == 1
+    assert counts == recounted()
+
+
+SMALL = """JOINT DECLARATION OF TEGUCIGALPA
+
+Tegucigalpa, June 24-25, 2014
+
+The Vice-Ministers of Belize, Honduras and Mexico agreed:
+
+1. Strengthen consular protection networks.
+2. Exchange statistics on returned children every semester.
+"""
+
+
+def test_loader_counts_what_it_adds_and_removes(tmp_text, rcm_data):
+    call_command("load_declarations", str(tmp_text("small.txt", SMALL)), stdout=io.StringIO())
+    declaration = Declaration.objects.get(title__icontains="Tegucigalpa")
+    assert sum(n for (d, _, k), n in stored().items() if d == declaration.pk and k == "not_reported") == 6
+    smaller = SMALL.replace("Belize, Honduras and Mexico", "Honduras and Mexico").replace(
+        "2. Exchange statistics on returned children every semester.\n", ""
+    )
+    call_command("load_declarations", str(tmp_text("small.txt", smaller)), stdout=io.StringIO())
+    assert sum(n for (d, _, k), n in stored().items() if d == declaration.pk and k == "not_reported") == 2
+    assert stored() == recounted()
+
+
+def test_summary_reads_tallies_in_constant_queries(api, official_mex, mex_implementation, django_assert_num_queries):
+    client = api("observer")
+    client.get("/api/v1/summary/")
+    with django_assert_num_queries(2):  # tallies, countries (the token is cached)
+        response = client.get("/api/v1/summary/")
+    mex = next(row for row in response.json()["countries"] if row["country"] == "MEX")
+    assert mex["counts"]["not_reported"] == mex["total"] == 28
+    report_update(implementation=mex_implementation, by=official_mex, status="planned", progress=5, summary="Planned")
+    with django_assert_num_queries(2):
+        response = client.get("/api/v1/summary/")
+    mex = next(row for row in response.json()["countries"] if row["country"] == "MEX")
+    assert (mex["counts"]["not_reported"], mex["counts"]["planned"]) == (27, 1)
+
+
+def test_tally_rebuild_repairs_what_an_admin_deletion_left_behind(rcm_data):
+    declaration = Declaration.objects.create(
+        title="To be deleted", language="en", source_text="x", source_sha256="0" * 64
+    )
+    country = MemberCountry.objects.get(iso3="MEX")
+    commitment = declaration.commitments.create(number=1, text="An action.")
+    Implementation.objects.create(commitment=commitment, country=country)
+    tallies.tally_recount(declarations=[declaration])
+    total_before = stored()[(None, country.pk, "not_reported")]
+    declaration.delete()  # as the admin would: the implementation goes, the country's total stays
+    assert stored()[(None, country.pk, "not_reported")] == total_before
+    out = io.StringIO()
+    call_command("tally_rebuild", stdout=out)
+    assert "tally rows written" in out.getvalue()
+    assert stored()[(None, country.pk, "not_reported")] == total_before - 1
