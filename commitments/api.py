@@ -292,26 +292,29 @@ class ImplementationList(ApiView):
             raise InvalidFilters({"format": [_("Choose json, csv or xlsx.")]})
         paginator = Pagination()
         paginator.check_params(request)  # an export ignores paging, but not a malformed request
-        implementations = selectors.implementation_list(user=_user(request), filters=request.query_params)
+        user = _user(request)
+        implementations, values = selectors.implementation_list_filtered(user=user, filters=request.query_params)
         if output == "csv":
             return exports.implementations_csv(implementations)
         if output == "xlsx":
             return exports.implementations_xlsx(implementations)
+        count = selectors.implementation_tallied_count(user=user, values=values)
         if "cursor" in request.query_params:
-            return _cursor_page(request, implementations, paginator)
-        response = paginator.paginate_rows(implementations, request, selectors.implementation_rows)
+            return _cursor_page(request, implementations, paginator, count=count)
+        response = paginator.paginate_rows(implementations, request, selectors.implementation_rows, count=count)
         zone = timezone.get_current_timezone()
         response.data["results"] = [implementation_row_out(row, zone) for row in response.data["results"]]
         return response
 
 
-def _cursor_page(request: Request, implementations: Any, paginator: Pagination) -> Response:
+def _cursor_page(request: Request, implementations: Any, paginator: Pagination, *, count: int | None) -> Response:
     """A page after the row the cursor names, in the default order; `next` carries the last row's keys."""
     if request.query_params.get("ordering"):
         raise InvalidFilters({"cursor": [gettext("A cursor follows the default order: leave out ordering.")]})
     after = decode_cursor(request.query_params["cursor"])
     size = paginator.get_page_size(request) or paginator.page_size
-    count = implementations.count()
+    if count is None:
+        count = implementations.count()
     if after is not None:
         implementations = selectors.implementation_list_after(implementations, after=after)
     rows = list(selectors.implementation_rows(implementations)[: size + 1])

@@ -10,10 +10,10 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
-from commitments.filters import ImplementationFilter, ReviewQueueFilter, apply_filters
+from commitments.filters import ImplementationFilter, ReviewQueueFilter, apply_filters, filtered
 from commitments.history import STATE_STATUS, annotate_state, end_of_day, has_state
 from commitments.models import Evidence, Implementation, ReportingRound, ReviewState, Status, StatusUpdate
-from commitments.tallies import tally_counts
+from commitments.tallies import tally_counts, tally_total
 from declarations.models import Declaration, MemberCountry
 from declarations.selectors import translated
 from rcm_tracker.permissions import can_view_all_countries
@@ -95,12 +95,47 @@ def _visible_to(queryset: QuerySet[Implementation], user: User) -> QuerySet[Impl
     return queryset if can_view_all_countries(user) else queryset.filter(country_id=user.country_id)
 
 
-def implementation_list(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Implementation]:
-    """Implementations the user may see, filtered; stable default order for paging and exports."""
-    queryset = Implementation.objects.select_related("commitment__declaration", "country").order_by(
+def _ordered_implementations() -> QuerySet[Implementation]:
+    # A stable default order, for paging and exports.
+    return Implementation.objects.select_related("commitment__declaration", "country").order_by(
         "commitment__declaration_id", "commitment__number", "country__iso3", "pk"
     )
-    return apply_filters(ImplementationFilter, filters, _visible_to(queryset, user))
+
+
+def implementation_list(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Implementation]:
+    """Implementations the user may see, filtered."""
+    return apply_filters(ImplementationFilter, filters, _visible_to(_ordered_implementations(), user))
+
+
+# Filters whose matches the status tallies count: one row per declaration × country × status.
+TALLIED_FILTERS = frozenset({"country", "declaration", "status", "ordering"})
+
+
+def implementation_list_filtered(
+    *, user: User, filters: Mapping[str, Any]
+) -> tuple[QuerySet[Implementation], dict[str, Any]]:
+    """`implementation_list`, and the filter values as understood, for `implementation_tallied_count`."""
+    return filtered(ImplementationFilter, filters, _visible_to(_ordered_implementations(), user))
+
+
+def implementation_tallied_count(*, user: User, values: Mapping[str, Any]) -> int | None:
+    """How many implementations the list filtered by `values` holds, read from the status tallies.
+
+    One query over at most countries × statuses rows, however many implementations match. Only
+    when country, declaration and status alone narrow the list, the way integrators page through
+    it; with any other filter, None: the caller counts the rows.
+    """
+    if any(value for name, value in values.items() if name not in TALLIED_FILTERS):
+        return None
+    country_id: int | None = values.get("country")
+    if not can_view_all_countries(user):
+        if user.country_id is None or country_id not in (None, user.country_id):
+            return 0
+        country_id = user.country_id
+    declaration: Declaration | None = values.get("declaration")
+    return tally_total(
+        declaration_id=declaration.pk if declaration else None, country_id=country_id, statuses=values.get("status")
+    )
 
 
 # The list's columns, read as plain values: building a page of rows costs no model instances.

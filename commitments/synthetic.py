@@ -309,8 +309,11 @@ def seed(size: SeedSize, *, progress: Progress) -> dict[str, int]:
             progress,
         )
         tallies = tally_rebuild()
+    # Freshly copied rows have no statistics, no visibility map and no hint bits: until autovacuum
+    # gets to them, plans are poor and every read writes. A real database has long been vacuumed.
+    # (Inside a caller's transaction, as in tests, VACUUM cannot run; the statistics still can.)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
     return {
         "countries": len(countries),
         "declarations": len(declarations),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from audit.admin_mixins import AuditedAdminMixin
+from commitments.admin import RecountsTalliesAdminMixin
 from declarations.models import (
     Commitment,
     CommitmentTranslation,
@@ -13,7 +14,7 @@ from declarations.models import (
 
 
 @admin.register(MemberCountry)
-class MemberCountryAdmin(AuditedAdminMixin, admin.ModelAdmin[MemberCountry]):
+class MemberCountryAdmin(RecountsTalliesAdminMixin, AuditedAdminMixin, admin.ModelAdmin[MemberCountry]):
     list_display = ("iso3", "name_en", "name_es")
     search_fields = ("iso3", "name_en", "name_es")
 
@@ -31,7 +32,7 @@ class CommitmentInline(admin.StackedInline[Commitment, Declaration]):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(AuditedAdminMixin, admin.ModelAdmin[Declaration]):
+class DeclarationAdmin(RecountsTalliesAdminMixin, AuditedAdminMixin, admin.ModelAdmin[Declaration]):
     list_display = ("title", "kind", "adopted_on", "place", "language")
     list_filter = ("kind", "language")
     search_fields = ("title",)
@@ -40,7 +41,7 @@ class DeclarationAdmin(AuditedAdminMixin, admin.ModelAdmin[Declaration]):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(AuditedAdminMixin, admin.ModelAdmin[Commitment]):
+class CommitmentAdmin(RecountsTalliesAdminMixin, AuditedAdminMixin, admin.ModelAdmin[Commitment]):
     list_display = ("declaration", "number", "label")
     list_filter = ("declaration",)
     list_select_related = ("declaration",)

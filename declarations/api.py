@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from commitments.filters import apply_filters
+from commitments.filters import SharedFilterSet, apply_filters
 from declarations import selectors
 from declarations.models import Commitment, CommitmentTranslation, Declaration, DeclarationTranslation, MemberCountry
 from rcm_tracker.api import PAGE_PARAMETERS, ApiView, Pagination, paginated
@@ -116,7 +116,7 @@ class DeclarationDetail(ApiView):
         return Response(DeclarationDetailOut(declaration).data)
 
 
-class CommitmentFilter(django_filters.FilterSet):
+class CommitmentFilter(SharedFilterSet):
     declaration = django_filters.ModelChoiceFilter(queryset=Declaration.objects.all())
     search = django_filters.CharFilter(field_name="text", lookup_expr="icontains")
 

@@ -91,24 +91,37 @@ class Pagination(PageNumberPagination):
         self.check_params(request)
         return super().paginate_queryset(queryset, request, view)
 
-    def paginate_rows(self, queryset: QuerySet[Any], request: Any, rows: Callable[[QuerySet[Any]], Any]) -> Response:
+    def paginate_rows(
+        self,
+        queryset: QuerySet[Any],
+        request: Any,
+        rows: Callable[[QuerySet[Any]], Any],
+        *,
+        count: int | None = None,
+    ) -> Response:
         """A page of `rows(queryset)` (e.g. `.values()` dictionaries) as `{count, next, previous, results}`.
 
-        One query: the count rides along as an uncorrelated subquery, which PostgreSQL runs once
-        (a `COUNT(*) OVER ()` window would make it sort every row instead of keeping the top
-        ones). Only an empty page asks for the count on its own, to tell "none" from "past the end".
+        One query. The caller may know the count already (from counters); otherwise it rides
+        along as an uncorrelated subquery, which PostgreSQL runs once (a `COUNT(*) OVER ()`
+        window would make it sort every row instead of keeping the top ones). Only an empty
+        page asks for the count on its own, to tell "none" from "past the end".
         """
         self.check_params(request)
         size = self.get_page_size(request) or self.page_size
         number = int(request.query_params.get(self.page_query_param) or 1)
         start = (number - 1) * size
-        total = Subquery(queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n"))
-        page = list(rows(queryset).annotate(total_rows=total)[start : start + size])
-        count = page[0]["total_rows"] if page else queryset.count()
+        if count is None:
+            total = Subquery(
+                queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
+            )
+            page = list(rows(queryset).annotate(total_rows=total)[start : start + size])
+            count = page[0]["total_rows"] if page else queryset.count()
+            for row in page:
+                del row["total_rows"]
+        else:
+            page = list(rows(queryset)[start : start + size])
         if not page and number > 1:
             raise exceptions.NotFound(self.invalid_page_message.format(page_number=number, message=""))
-        for row in page:
-            del row["total_rows"]
         url = request.build_absolute_uri()
         next_url = replace_query_param(url, self.page_query_param, number + 1) if start + size < count else None
         previous_url = None

@@ -47,7 +47,7 @@ def test_anonymous_is_json_401_with_a_challenge(api):
 
 
 def test_an_unexpected_error_is_a_json_500(api, settings):
-    with mock.patch("commitments.selectors.implementation_list", side_effect=RuntimeError("boom")):
+    with mock.patch("commitments.selectors.implementation_list_filtered", side_effect=RuntimeError("boom")):
         body = assert_problem(api("observer").get("/api/v1/implementations/"), 500)
     assert "boom" not in body["detail"]  # no internals leak to the client
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -87,6 +88,80 @@ def test_summary_reads_tallies_in_constant_queries(api, official_mex, mex_implem
         response = client.get("/api/v1/summary/")
     mex = next(row for row in response.json()["countries"] if row["country"] == "MEX")
     assert (mex["counts"]["not_reported"], mex["counts"]["planned"]) == (27, 1)
+
+
+@pytest.fixture
+def varied_reports(official_mex, official_gtm, secretariat, darien, global_compact):
+    """Reports in several statuses in two countries and two declarations, one under regional follow-up."""
+    plan = [
+        (official_mex, "MEX", darien, 1, "planned", 10),
+        (official_mex, "MEX", darien, 2, "completed", 100),
+        (official_mex, "MEX", global_compact, 3, "in_progress", 50),
+        (official_gtm, "GTM", darien, 1, "completed", 100),
+        (official_gtm, "GTM", global_compact, 1, "ongoing", None),
+    ]
+    for user, iso3, declaration, number, status, progress in plan:
+        implementation = Implementation.objects.get(
+            commitment__declaration=declaration, commitment__number=number, country__iso3=iso3
+        )
+        report_update(implementation=implementation, by=user, status=status, progress=progress, summary="Report")
+    regional_follow(commitment=global_compact.commitments.get(number=2), by=secretariat)
+
+
+FILTERS: list[dict[str, Any]] = [
+    {},
+    {"country": "MEX"},
+    {"country": "gtm"},
+    {"status": "completed"},
+    {"status": ["completed", "planned"]},
+    {"country": "MEX", "status": "not_reported"},
+    {"declaration": "DARIEN"},
+    {"declaration": "DARIEN", "country": "GTM", "status": "completed"},
+    {"ordering": "-progress", "country": "MEX"},
+]
+
+
+@pytest.mark.parametrize("officials_see_all", [True, False])
+@pytest.mark.parametrize("who", ["official_mex", "official_gtm", "secretariat", "observer"])
+def test_the_list_count_read_from_tallies_equals_the_rows_it_pages_through(
+    api, settings, varied_reports, darien, who, officials_see_all
+):
+    settings.RCM_OFFICIALS_SEE_ALL_COUNTRIES = officials_see_all
+    client = api(who)
+    for filters in FILTERS:
+        params: dict[str, Any] = {**filters, "page_size": 500}
+        if params.get("declaration") == "DARIEN":
+            params["declaration"] = darien.pk
+        body = client.get("/api/v1/implementations/", params).json()
+        # The same filters plus one the tallies cannot count: the count then comes from the rows.
+        counted = client.get("/api/v1/implementations/", {**params, "search": " "}).json()
+        assert body["count"] == counted["count"] == len(body["results"]), (who, filters)
+        if "ordering" not in params:  # a cursor follows the default order
+            cursor = client.get("/api/v1/implementations/", {**params, "cursor": ""}).json()
+            assert cursor["count"] == body["count"], (who, filters)
+
+
+def test_a_confined_official_counts_nothing_outside_their_country(api, settings, varied_reports):
+    settings.RCM_OFFICIALS_SEE_ALL_COUNTRIES = False
+    body = api("official_mex").get("/api/v1/implementations/", {"country": "GTM"}).json()
+    assert (body["count"], body["results"]) == (0, [])
+
+
+def test_admin_deletions_and_inline_edits_recount_the_tallies(client, secretariat, rcm_data):
+    declaration = Declaration.objects.create(
+        title="To be deleted", language="en", source_text="x", source_sha256="0" * 64
+    )
+    country = MemberCountry.objects.get(iso3="MEX")
+    commitment = declaration.commitments.create(number=1, text="An action.")
+    Implementation.objects.create(commitment=commitment, country=country)
+    tallies.tally_recount(declarations=[declaration])
+    total_before = stored()[(None, country.pk, "not_reported")]
+    client.force_login(secretariat)
+    response = client.post(f"/admin/declarations/declaration/{declaration.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Declaration.objects.filter(pk=declaration.pk).exists()
+    assert stored()[(None, country.pk, "not_reported")] == total_before - 1
+    assert stored() == recounted()
 
 
 def test_tally_rebuild_repairs_what_an_admin_deletion_left_behind(rcm_data):
