@@ -3,6 +3,8 @@
 A page shows at most the implementations of the chosen declarations (today 298; a global
 process with 200 countries × 100 commitments is 20,000 cells for one declaration), so the
 figures are summed in Python from the rows the matrix needs anyway: one pass, no second scan.
+The implementations are read as plain values and the few commitments and countries once each:
+a cell costs a small dataclass, not four model instances and a prefetch.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.conf import settings
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from commitments.history import annotate_state, state_of
+from commitments.history import STATE_FIELDS, annotate_state, has_state, state_of_row
 from commitments.models import PENDING_REVIEW, Implementation, ReportingRound, Status
 from commitments.tallies import tally_counts
 from declarations.models import Commitment, Declaration, MemberCountry
@@ -27,7 +29,8 @@ DONE = (Status.COMPLETED, Status.ONGOING)
 
 @dataclass
 class Cell:
-    implementation: Implementation
+    pk: int  # the implementation's
+    country_id: int
     status: str
     progress: int | None
     reported_at: datetime.datetime | None
@@ -100,16 +103,25 @@ class Dashboard:
     stale_days: int
 
 
-def _cells(implementations: QuerySet[Implementation], *, stale_before: datetime.datetime) -> Iterable[Cell]:
-    for item in implementations:
-        state = state_of(item)
-        yield Cell(
-            implementation=item,
+def _cells(implementations: QuerySet[Implementation], *, stale_before: datetime.datetime) -> Iterable[tuple[int, Cell]]:
+    """(commitment id, cell) for each implementation, in the state the queryset asks for."""
+    rows = implementations.values(
+        "pk", "commitment_id", "country_id", *ROW_FIELDS, *(STATE_FIELDS if has_state(implementations) else ())
+    )
+    for row in rows:
+        state = state_of_row(row)
+        cell = Cell(
+            pk=row["pk"],
+            country_id=row["country_id"],
             status=state.status,
             progress=state.progress,
             reported_at=state.reported_at,
             stale=state.reported_at is not None and state.reported_at < stale_before,
         )
+        yield row["commitment_id"], cell
+
+
+ROW_FIELDS = ("status", "progress", "last_reported_at", "version")
 
 
 def build_dashboard(
@@ -123,41 +135,46 @@ def build_dashboard(
     stale_before = timezone.now() - datetime.timedelta(days=stale_days)
     implementations = Implementation.objects.filter(
         commitment__declaration__in=declarations, country__is_regional=False
-    ).select_related("commitment__declaration", "country")
-    implementations = implementations.prefetch_related(*translated(declaration=None, commitment="commitment"))
-    prefetch_related_objects(list(declarations), *translated(commitment=None))
+    ).order_by()
     if countries:
         implementations = implementations.filter(country__in=countries)
     if reporting_round is not None:
         implementations = annotate_state(implementations, reporting_round=reporting_round)
+    prefetch_related_objects(list(declarations), *translated(commitment=None))
+    declaration_by_id = {declaration.pk: declaration for declaration in declarations}
+    commitments = {
+        c.pk: c
+        for c in Commitment.objects.filter(declaration__in=declarations).prefetch_related(*translated(declaration=None))
+    }
+    for commitment in commitments.values():
+        commitment.declaration = declaration_by_id[commitment.declaration_id]  # no query per commitment
     cells = [
-        cell for cell in _cells(implementations, stale_before=stale_before) if not statuses or cell.status in statuses
+        (commitments[commitment_id], cell)
+        for commitment_id, cell in _cells(implementations, stale_before=stale_before)
+        if not statuses or cell.status in statuses
     ]
+    country_by_id = {c.pk: c for c in MemberCountry.objects.filter(pk__in={cell.country_id for _, cell in cells})}
 
-    by_declaration: dict[int, list[Cell]] = defaultdict(list)
-    for cell in cells:
-        by_declaration[cell.implementation.commitment.declaration_id].append(cell)
+    by_declaration: dict[int, list[tuple[Commitment, Cell]]] = defaultdict(list)
+    for commitment, cell in cells:
+        by_declaration[commitment.declaration_id].append((commitment, cell))
     overall = Figures()
     per_country: dict[int, Figures] = defaultdict(Figures)
-    country_by_id: dict[int, MemberCountry] = {}
     blocks = []
     for declaration in declarations:
         block_cells = by_declaration.get(declaration.pk, [])
-        block_countries = sorted({c.implementation.country for c in block_cells}, key=lambda c: c.sort_key)
+        block_countries = sorted({country_by_id[cell.country_id] for _, cell in block_cells}, key=lambda c: c.sort_key)
         column = {country.pk: index for index, country in enumerate(block_countries)}
         rows: dict[int, CommitmentRow] = {}
         block_country_figures = [Figures() for _ in block_countries]
-        for cell in block_cells:
-            commitment = cell.implementation.commitment
+        for commitment, cell in block_cells:
             row = rows.get(commitment.pk)
             if row is None:
                 row = rows[commitment.pk] = CommitmentRow(commitment, [None] * len(block_countries), Figures())
-            country = cell.implementation.country
-            row.cells[column[country.pk]] = cell
+            row.cells[column[cell.country_id]] = cell
             row.figures.add(cell)
-            block_country_figures[column[country.pk]].add(cell)
-            per_country[country.pk].add(cell)
-            country_by_id[country.pk] = country
+            block_country_figures[column[cell.country_id]].add(cell)
+            per_country[cell.country_id].add(cell)
             overall.add(cell)
         if rows:
             blocks.append(

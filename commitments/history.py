@@ -81,6 +81,10 @@ def state_of(implementation: Implementation) -> State:
     )
 
 
+# The columns `annotate_state` adds, to read with `.values()` next to the current ones.
+STATE_FIELDS = (STATE_STATUS, "state_progress", "state_reported_at", "state_version")
+
+
 def state_of_row(row: dict[str, Any]) -> State:
     """`state_of` for a `.values()` row of an implementation (its `status`, … and any `state_*`)."""
     if STATE_STATUS in row:

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from commitments.filters import ImplementationFilter, ReviewQueueFilter, apply_filters, filtered
-from commitments.history import STATE_STATUS, annotate_state, end_of_day, has_state
+from commitments.history import STATE_FIELDS, STATE_STATUS, annotate_state, end_of_day, has_state
 from commitments.models import Evidence, Implementation, ReportingRound, ReviewState, Status, StatusUpdate
 from commitments.tallies import tally_counts, tally_total
 from declarations.models import Declaration, MemberCountry
@@ -152,7 +152,6 @@ ROW_FIELDS = (
     "version",
     "review_state",
 )
-STATE_FIELDS = (STATE_STATUS, "state_progress", "state_reported_at", "state_version")
 
 
 def implementation_rows(queryset: QuerySet[Implementation], *extra: str) -> QuerySet[Implementation, dict[str, Any]]:

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
@@ -132,6 +133,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/widgets/ can hold the project's own widget templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # PostgreSQL in production and CI; `make run` passes an SQLite URL so a newcomer needs nothing.
 # Persistent connections: opening one costs more than the queries of a typical page.

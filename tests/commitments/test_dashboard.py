@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -122,6 +123,29 @@ def test_the_officials_country_is_highlighted(login_as, reported):
     assert 'class="own"' in html
 
 
+def test_matrix_cells_link_each_implementation_and_say_their_state(login_as, reported):
+    html = login_as("official_mex").get(reverse("commitments:dashboard"), {"declaration": reported.pk}).content.decode()
+    cells = re.findall(r'<td class="cell[^"]*">.*?</td>', html, re.S)
+    assert len(cells) == 6
+    mex_completed = reverse("commitments:implementation-detail", args=[implementation(reported, 1, "MEX").pk])
+    assert any(f'href="{mex_completed}"' in cell and "status-completed" in cell for cell in cells)
+    mex_silent = reverse("commitments:implementation-detail", args=[implementation(reported, 3, "MEX").pk])
+    (silent,) = [cell for cell in cells if f'href="{mex_silent}"' in cell]
+    assert silent.startswith('<td class="cell not-reported own">')
+    assert '<span class="visually-hidden">Not reported</span>' in silent
+    (stale,) = [cell for cell in cells if "cell-flag" in cell]
+    assert stale.startswith('<td class="cell stale">') and '<span class="muted">20%</span>' in stale
+    assert sum(' own"' in cell for cell in cells) == 3  # Mexico's column, for Mexico's official
+
+
+def test_the_cell_url_shortcut_is_reverse(rcm_data):
+    from commitments.templatetags.matrix import implementation_url
+
+    url = implementation_url()
+    for pk in (1, 10, 100, 2050, 999999):
+        assert url(pk) == reverse("commitments:implementation-detail", args=[pk])
+
+
 def test_unknown_filters_are_400(login_as, rcm_data):
     response = login_as("observer").get(reverse("commitments:dashboard"), {"declaration": "999999", "status": "x"})
     assert response.status_code == 400
@@ -134,11 +158,12 @@ def test_anonymous_cannot_see_the_dashboard(client, rcm_data):
 def test_dashboard_queries_do_not_grow_with_the_data(login_as, reported, django_assert_num_queries, darien):
     client = login_as("observer")
     url = reverse("commitments:dashboard")
-    # session, user, chosen declaration and its translations, rows and their commitments' translations,
-    # pending count, then the three filter menus (declarations with their translations)
-    with django_assert_num_queries(12):
+    # session, user, chosen declaration and its translations, its commitments and their translations,
+    # the implementation rows, their countries, pending count, unread notifications, then the
+    # filter menus (declarations with their translations, countries, rounds)
+    with django_assert_num_queries(14):
         client.get(url, {"declaration": reported.pk})
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(url, {"declaration": darien.pk})
 
 

@@ -318,6 +318,9 @@ def test_dashboard_and_its_export_in_spanish(login_as, darien):
     assert 'lang="es">Realizar campañas' in html
     # countries sorted by their Spanish names: Estados Unidos comes before Guatemala
     assert html.index('title="Estados Unidos"') < html.index('title="Guatemala"')
+    # the filter menus name declarations and countries in Spanish too, sorted as read, the choice kept
+    assert f'<option value="{darien.pk}" selected>Declaración de Darién</option>' in html
+    assert html.index('<option value="USA">Estados Unidos</option>') < html.index('<option value="GTM">Guatemala')
     csv_text = client.get(reverse("commitments:dashboard"), {"declaration": darien.pk, "format": "csv"}).content
     csv_text = csv_text.decode("utf-8-sig")
     assert csv_text.startswith("Declaración de Darién")
