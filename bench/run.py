@@ -115,6 +115,8 @@ def ensure_database(label: str, size: dict[str, int]) -> str:
     if recorded == wanted:
         log(f"{database}: reusing ({wanted})")
         manage(database, "migrate", "--noinput", "-v0")
+        # As autovacuum would have by now on a real server (seeds made before seed_synthetic vacuumed did not).
+        psql("VACUUM (ANALYZE)", database)
         return database
     log(f"{database}: creating and seeding {wanted}")
     psql(f'DROP DATABASE IF EXISTS "{database}"')

@@ -11,6 +11,7 @@ from email.utils import format_datetime
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Expression, Subquery
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.http import parse_etags
@@ -54,6 +55,7 @@ from rcm_tracker.api import (
     encode_cursor,
     implementation_etag,
     paginated,
+    row_count,
 )
 from rcm_tracker.db_router import read_only_view
 from rcm_tracker.permissions import can_report_for, can_view_implementation
@@ -298,26 +300,29 @@ class ImplementationList(ApiView):
             return exports.implementations_csv(implementations)
         if output == "xlsx":
             return exports.implementations_xlsx(implementations)
-        count = selectors.implementation_tallied_count(user=user, values=values)
+        total = selectors.implementation_tallied_total(user=user, values=values)
         if "cursor" in request.query_params:
-            return _cursor_page(request, implementations, paginator, count=count)
-        response = paginator.paginate_rows(implementations, request, selectors.implementation_rows, count=count)
+            return _cursor_page(request, implementations, paginator, total=total or row_count(implementations))
+        response = paginator.paginate_rows(implementations, request, selectors.implementation_rows, total=total)
         zone = timezone.get_current_timezone()
         response.data["results"] = [implementation_row_out(row, zone) for row in response.data["results"]]
         return response
 
 
-def _cursor_page(request: Request, implementations: Any, paginator: Pagination, *, count: int | None) -> Response:
+def _cursor_page(
+    request: Request, implementations: Any, paginator: Pagination, *, total: Expression | Subquery
+) -> Response:
     """A page after the row the cursor names, in the default order; `next` carries the last row's keys."""
     if request.query_params.get("ordering"):
         raise InvalidFilters({"cursor": [gettext("A cursor follows the default order: leave out ordering.")]})
     after = decode_cursor(request.query_params["cursor"])
     size = paginator.get_page_size(request) or paginator.page_size
-    if count is None:
-        count = implementations.count()
+    everything = implementations
     if after is not None:
         implementations = selectors.implementation_list_after(implementations, after=after)
-    rows = list(selectors.implementation_rows(implementations)[: size + 1])
+    # `total` counts the whole list, not what follows the cursor: the count rides along with the rows.
+    rows = list(selectors.implementation_rows(implementations).annotate(total_rows=total)[: size + 1])
+    count = rows[0]["total_rows"] if rows else everything.count()
     next_url = None
     if len(rows) > size:
         last = rows[size - 1]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Value
 
 from accounts.models import User
 from commitments.filters import ImplementationFilter, ReviewQueueFilter, apply_filters, filtered
@@ -96,10 +96,9 @@ def _visible_to(queryset: QuerySet[Implementation], user: User) -> QuerySet[Impl
 
 
 def _ordered_implementations() -> QuerySet[Implementation]:
-    # A stable default order, for paging and exports.
-    return Implementation.objects.select_related("commitment__declaration", "country").order_by(
-        "commitment__declaration_id", "commitment__number", "country__iso3", "pk"
-    )
+    # A stable default order, for paging and exports. Its readers take `.values()` rows, which
+    # make their own joins: no select_related.
+    return Implementation.objects.order_by("commitment__declaration_id", "commitment__number", "country__iso3", "pk")
 
 
 def implementation_list(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Implementation]:
@@ -114,23 +113,23 @@ TALLIED_FILTERS = frozenset({"country", "declaration", "status", "ordering"})
 def implementation_list_filtered(
     *, user: User, filters: Mapping[str, Any]
 ) -> tuple[QuerySet[Implementation], dict[str, Any]]:
-    """`implementation_list`, and the filter values as understood, for `implementation_tallied_count`."""
+    """`implementation_list`, and the filter values as understood, for `implementation_tallied_total`."""
     return filtered(ImplementationFilter, filters, _visible_to(_ordered_implementations(), user))
 
 
-def implementation_tallied_count(*, user: User, values: Mapping[str, Any]) -> int | None:
-    """How many implementations the list filtered by `values` holds, read from the status tallies.
+def implementation_tallied_total(*, user: User, values: Mapping[str, Any]) -> Expression | None:
+    """How many implementations the list filtered by `values` holds, as read from the status tallies.
 
-    One query over at most countries × statuses rows, however many implementations match. Only
-    when country, declaration and status alone narrow the list, the way integrators page through
-    it; with any other filter, None: the caller counts the rows.
+    An expression to annotate the page with: a sum over at most countries × statuses rows, however
+    many implementations match. Only when country, declaration and status alone narrow the list,
+    the way integrators page through it; with any other filter, None: the caller counts the rows.
     """
     if any(value for name, value in values.items() if name not in TALLIED_FILTERS):
         return None
     country_id: int | None = values.get("country")
     if not can_view_all_countries(user):
         if user.country_id is None or country_id not in (None, user.country_id):
-            return 0
+            return Value(0)
         country_id = user.country_id
     declaration: Declaration | None = values.get("declaration")
     return tally_total(

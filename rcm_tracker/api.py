@@ -17,7 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.db.models import Count, QuerySet, Subquery, Value
+from django.db.models import Count, Expression, QuerySet, Subquery, Value
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
@@ -70,6 +70,15 @@ class ApiView(APIView):
         return login_not_required(super().as_view(**initkwargs))
 
 
+def row_count(queryset: QuerySet[Any]) -> Subquery:
+    """The number of rows of `queryset`, as an uncorrelated subquery to annotate a page of it with.
+
+    PostgreSQL runs it once per query; a `COUNT(*) OVER ()` window would make it sort every row
+    instead of keeping the top ones.
+    """
+    return Subquery(queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n"))
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -97,29 +106,22 @@ class Pagination(PageNumberPagination):
         request: Any,
         rows: Callable[[QuerySet[Any]], Any],
         *,
-        count: int | None = None,
+        total: Expression | None = None,
     ) -> Response:
         """A page of `rows(queryset)` (e.g. `.values()` dictionaries) as `{count, next, previous, results}`.
 
-        One query. The caller may know the count already (from counters); otherwise it rides
-        along as an uncorrelated subquery, which PostgreSQL runs once (a `COUNT(*) OVER ()`
-        window would make it sort every row instead of keeping the top ones). Only an empty
-        page asks for the count on its own, to tell "none" from "past the end".
+        One query: the count rides along, as `total` when the caller has a cheaper one (counters),
+        else as `row_count(queryset)`. Only an empty page asks for the count on its own, to tell
+        "none" from "past the end".
         """
         self.check_params(request)
         size = self.get_page_size(request) or self.page_size
         number = int(request.query_params.get(self.page_query_param) or 1)
         start = (number - 1) * size
-        if count is None:
-            total = Subquery(
-                queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
-            )
-            page = list(rows(queryset).annotate(total_rows=total)[start : start + size])
-            count = page[0]["total_rows"] if page else queryset.count()
-            for row in page:
-                del row["total_rows"]
-        else:
-            page = list(rows(queryset)[start : start + size])
+        page = list(rows(queryset).annotate(total_rows=total or row_count(queryset))[start : start + size])
+        count = page[0]["total_rows"] if page else queryset.count()
+        for row in page:
+            del row["total_rows"]
         if not page and number > 1:
             raise exceptions.NotFound(self.invalid_page_message.format(page_number=number, message=""))
         url = request.build_absolute_uri()
