@@ -17,6 +17,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -38,7 +39,10 @@ def env_int(name: str, default: int) -> int:
 SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
 PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "rcm_bench")
 PORT = env_int("BENCH_PORT", 8150)
-DURATION = env_int("BENCH_DURATION", 10)
+DURATION = env_int("BENCH_DURATION", 5)
+# Every endpoint is measured this many times, the rounds interleaved; medians are reported. On a
+# shared 2-core machine one 10-second reading of the same endpoint varied by 20 %.
+ROUNDS = env_int("BENCH_ROUNDS", 3)
 WARMUP = env_int("BENCH_WARMUP", 2)
 CONNECTIONS = env_int("BENCH_CONNECTIONS", 4)
 WORKERS = env_int("BENCH_WORKERS", 2)
@@ -234,38 +238,61 @@ def endpoints(facts: dict[str, Any], *, full: bool) -> dict[str, tuple[str, dict
 
 def run_sizes(wrk: str, sizes: dict[str, dict[str, int]]) -> dict[str, Any]:
     """Both sizes served at once (one gunicorn each, idle while the other is measured); each endpoint
-    is measured at every size back to back, so a change in the machine's load hits both alike."""
+    is measured at every size back to back, so a change in the machine's load hits both alike, and
+    the whole sequence is repeated ROUNDS times."""
     databases = {label: ensure_database(label, size) for label, size in sizes.items()}
     facts = {label: prepare(database) for label, database in databases.items()}
     manage(databases["1x"], "collectstatic", "--noinput", "-v0")
-    results: dict[str, dict[str, Any]] = {label: {} for label in sizes}
+    rounds: dict[str, dict[str, list[dict[str, Any]]]] = {label: {} for label in sizes}
     only = [name for name in os.environ.get("BENCH_ENDPOINTS", "").split(",") if name]
     with ExitStack() as stack:
         bases = {
             label: stack.enter_context(gunicorn(database, PORT + index))
             for index, (label, database) in enumerate(databases.items())
         }
-        for name in endpoints(facts["1x"], full=True):
-            if only and name not in {"ceiling", *only}:
-                continue
-            for label in sizes:
-                chosen = endpoints(facts[label], full=label == "1x")
-                if name not in chosen:
+        for number in range(1, ROUNDS + 1):
+            log(f"round {number} of {ROUNDS}")
+            for name in endpoints(facts["1x"], full=True):
+                if only and name not in {"ceiling", *only}:
                     continue
-                path, headers = chosen[name]
-                r = results[label][name] = measure(wrk, bases[label] + path, headers)
-                log(
-                    f"{label:>4} {name:<28} {r['rps']:>8.1f} req/s"
-                    f"  p50 {r['p50_ms']:>8.2f} ms  p99 {r['p99_ms']:>8.2f} ms"
-                )
+                for label in sizes:
+                    chosen = endpoints(facts[label], full=label == "1x")
+                    if name not in chosen:
+                        continue
+                    path, headers = chosen[name]
+                    r = measure(wrk, bases[label] + path, headers)
+                    rounds[label].setdefault(name, []).append(r)
+                    log(
+                        f"{label:>4} {name:<28} {r['rps']:>8.1f} req/s"
+                        f"  p50 {r['p50_ms']:>8.2f} ms  p99 {r['p99_ms']:>8.2f} ms"
+                    )
+    results = {label: {name: median_of(rounds[label], name) for name in rounds[label]} for label in sizes}
     report: dict[str, Any] = {}
     for label, measured in results.items():
-        ceiling = measured["ceiling"]["rps"]
-        for r in measured.values():
-            r["ratio_to_ceiling"] = round(r["rps"] / ceiling, 3) if ceiling else None
+        for name, r in measured.items():
+            # Each round's ratio to the ceiling measured in that round, then their median.
+            ratios = [
+                one["rps"] / ceiling["rps"]
+                for one, ceiling in zip(rounds[label][name], rounds[label]["ceiling"], strict=True)
+                if ceiling["rps"]
+            ]
+            r["ratio_to_ceiling"] = round(statistics.median(ratios), 3) if ratios else None
         data = {k: facts[label][k] for k in ("implementations", "updates", "database_bytes")}
         report[label] = {"database": databases[label], "size": sizes[label], "data": data, "endpoints": measured}
     return report
+
+
+def median_of(readings: dict[str, list[dict[str, Any]]], name: str) -> dict[str, Any]:
+    """One endpoint's rounds as one reading: the median of each figure, and every round kept."""
+    runs = readings[name]
+    merged = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50_ms", "p99_ms")}
+    return {
+        "url": runs[0]["url"],
+        "bytes": runs[0]["bytes"],
+        **merged,
+        "non_2xx": sum(run["non_2xx"] for run in runs),
+        "rounds": [{key: run[key] for key in ("rps", "p50_ms", "p99_ms")} for run in runs],
+    }
 
 
 def csv_memory() -> dict[str, Any]:
@@ -294,6 +321,7 @@ def machine() -> dict[str, Any]:
         "gunicorn_workers": WORKERS,
         "wrk_connections": CONNECTIONS,
         "duration_s": DURATION,
+        "rounds": ROUNDS,
     }
 
 
