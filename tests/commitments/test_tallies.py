@@ -147,7 +147,9 @@ def test_a_confined_official_counts_nothing_outside_their_country(api, settings,
     assert (body["count"], body["results"]) == (0, [])
 
 
-def test_admin_deletions_and_inline_edits_recount_the_tallies(client, secretariat, rcm_data):
+@pytest.fixture
+def doomed(rcm_data):
+    """A declaration with one Mexican implementation, counted; and Mexico's not-reported total then."""
     declaration = Declaration.objects.create(
         title="To be deleted", language="en", source_text="x", source_sha256="0" * 64
     )
@@ -155,7 +157,11 @@ def test_admin_deletions_and_inline_edits_recount_the_tallies(client, secretaria
     commitment = declaration.commitments.create(number=1, text="An action.")
     Implementation.objects.create(commitment=commitment, country=country)
     tallies.tally_recount(declarations=[declaration])
-    total_before = stored()[(None, country.pk, "not_reported")]
+    return declaration, country, stored()[(None, country.pk, "not_reported")]
+
+
+def test_an_admin_deletion_recounts_the_tallies(client, secretariat, doomed):
+    declaration, country, total_before = doomed
     client.force_login(secretariat)
     response = client.post(f"/admin/declarations/declaration/{declaration.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
@@ -164,16 +170,9 @@ def test_admin_deletions_and_inline_edits_recount_the_tallies(client, secretaria
     assert stored() == recounted()
 
 
-def test_tally_rebuild_repairs_what_an_admin_deletion_left_behind(rcm_data):
-    declaration = Declaration.objects.create(
-        title="To be deleted", language="en", source_text="x", source_sha256="0" * 64
-    )
-    country = MemberCountry.objects.get(iso3="MEX")
-    commitment = declaration.commitments.create(number=1, text="An action.")
-    Implementation.objects.create(commitment=commitment, country=country)
-    tallies.tally_recount(declarations=[declaration])
-    total_before = stored()[(None, country.pk, "not_reported")]
-    declaration.delete()  # as the admin would: the implementation goes, the country's total stays
+def test_tally_rebuild_repairs_what_a_deletion_outside_the_admin_left_behind(doomed):
+    declaration, country, total_before = doomed
+    declaration.delete()  # as a script would: the implementation goes, the country's total stays
     assert stored()[(None, country.pk, "not_reported")] == total_before
     out = io.StringIO()
     call_command("tally_rebuild", stdout=out)
