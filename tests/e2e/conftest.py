@@ -22,7 +22,10 @@ AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's event loop runs in this thread, Django keys its
+# database connections to that loop's context, and a test after the browser tests would open a
+# second connection that outlives the session (pytest-django then cannot drop the test database).
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if os.environ.get("E2E") != "1":
         pytest.skip("browser tests run with E2E=1 (make test in CI sets it)")
