@@ -5,7 +5,6 @@ from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from commitments.evidence import ALLOWED_EXTENSIONS
@@ -120,9 +119,7 @@ class DashboardFilterForm(forms.Form):
     """The dashboard's filters; an unknown value is an error shown on the page, never ignored."""
 
     declaration = DeclarationChoiceField(
-        queryset=Declaration.objects.order_by(F("adopted_on").desc(nulls_last=True), "title").prefetch_related(
-            "translations"
-        ),
+        queryset=Declaration.objects.prefetch_related("translations"),
         required=False,
         widget=MenuSelect,
         empty_label=_("All declarations"),

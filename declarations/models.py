@@ -26,12 +26,6 @@ def in_current_language(*, en: str, es: str) -> str:
     return es if current_language() == Language.SPANISH else en
 
 
-def name_sort_key(name: str) -> str:
-    """Sorts names as a reader expects: accents and case do not count ("Álvarez" before "Bolivia")."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 class NameInLanguage(models.F):
     """Orders countries by their name in the language current when the query runs, not when it was built,
     so a form's class-level queryset sorts as each reader reads."""
@@ -80,7 +74,8 @@ class MemberCountry(models.Model):
 
     @property
     def sort_key(self) -> str:
-        return name_sort_key(self.name)
+        decomposed = unicodedata.normalize("NFKD", self.name.casefold())
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
     @property
     def other_name(self) -> Shown:

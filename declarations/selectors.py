@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.db.models import Count, F, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from declarations.country_names import MEMBER_COUNTRIES, CountryName
@@ -17,10 +17,9 @@ from declarations.models import (
     Declaration,
     DeclarationTranslation,
     MemberCountry,
+    NameInLanguage,
     Signatory,
     current_language,
-    in_current_language,
-    name_sort_key,
 )
 
 
@@ -180,17 +179,14 @@ def forget_country_codes(*args: object, **kwargs: object) -> None:
 
 
 def declaration_choices() -> list[tuple[int, str]]:
-    """Every declaration, newest first, by its title in the current language where there is one."""
+    """Every declaration (newest first, the model's order), by its title in the current language where there is one."""
     language = current_language()
     titles = dict(DeclarationTranslation.objects.filter(language=language).values_list("declaration_id", "title"))
-    rows = Declaration.objects.order_by(F("adopted_on").desc(nulls_last=True), "title").values_list(
-        "pk", "title", "language"
-    )
+    rows = Declaration.objects.values_list("pk", "title", "language")
     return [(pk, title if original == language else titles.get(pk, title)) for pk, title, original in rows]
 
 
 def country_choices() -> list[tuple[str, str]]:
     """The Member Countries (not the regional pseudo-country) as (ISO3, name), by name in the current language."""
-    rows = MemberCountry.objects.filter(is_regional=False).values_list("iso3", "name_en", "name_es")
-    named = [(iso3, in_current_language(en=en, es=es)) for iso3, en, es in rows]
-    return sorted(named, key=lambda item: name_sort_key(item[1]))
+    countries = MemberCountry.objects.filter(is_regional=False).order_by(NameInLanguage())
+    return list(countries.values_list("iso3", MemberCountry.name_field()))
