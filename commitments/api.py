@@ -56,6 +56,7 @@ from rcm_tracker.api import (
     implementation_etag,
     paginated,
     row_count,
+    rows_with_count,
 )
 from rcm_tracker.db_router import read_only_view
 from rcm_tracker.permissions import can_report_for, can_view_implementation
@@ -320,9 +321,10 @@ def _cursor_page(
     everything = implementations
     if after is not None:
         implementations = selectors.implementation_list_after(implementations, after=after)
-    # `total` counts the whole list, not what follows the cursor: the count rides along with the rows.
-    rows = list(selectors.implementation_rows(implementations).annotate(total_rows=total)[: size + 1])
-    count = rows[0]["total_rows"] if rows else everything.count()
+    # `total` counts the whole list, not what follows the cursor.
+    rows, count = rows_with_count(
+        selectors.implementation_rows(implementations), total, slice(0, size + 1), counted=everything
+    )
     next_url = None
     if len(rows) > size:
         last = rows[size - 1]

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from commitments.history import STATE_FIELDS, annotate_state, has_state, state_of_row
+from commitments.history import CURRENT_FIELDS, STATE_FIELDS, annotate_state, has_state, state_of_row
 from commitments.models import PENDING_REVIEW, Implementation, ReportingRound, Status
 from commitments.tallies import tally_counts
 from declarations.models import Commitment, Declaration, MemberCountry
@@ -106,7 +106,7 @@ class Dashboard:
 def _cells(implementations: QuerySet[Implementation], *, stale_before: datetime.datetime) -> Iterable[tuple[int, Cell]]:
     """(commitment id, cell) for each implementation, in the state the queryset asks for."""
     rows = implementations.values(
-        "pk", "commitment_id", "country_id", *ROW_FIELDS, *(STATE_FIELDS if has_state(implementations) else ())
+        "pk", "commitment_id", "country_id", *CURRENT_FIELDS, *(STATE_FIELDS if has_state(implementations) else ())
     )
     for row in rows:
         state = state_of_row(row)
@@ -119,9 +119,6 @@ def _cells(implementations: QuerySet[Implementation], *, stale_before: datetime.
             stale=state.reported_at is not None and state.reported_at < stale_before,
         )
         yield row["commitment_id"], cell
-
-
-ROW_FIELDS = ("status", "progress", "last_reported_at", "version")
 
 
 def build_dashboard(

@@ -81,7 +81,8 @@ def state_of(implementation: Implementation) -> State:
     )
 
 
-# The columns `annotate_state` adds, to read with `.values()` next to the current ones.
+# The current state's columns, and those `annotate_state` adds; `state_of_row` reads either.
+CURRENT_FIELDS = ("status", "progress", "last_reported_at", "version")
 STATE_FIELDS = (STATE_STATUS, "state_progress", "state_reported_at", "state_version")
 
 

@@ -103,7 +103,7 @@ def _ordered_implementations() -> QuerySet[Implementation]:
 
 def implementation_list(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Implementation]:
     """Implementations the user may see, filtered."""
-    return apply_filters(ImplementationFilter, filters, _visible_to(_ordered_implementations(), user))
+    return implementation_list_filtered(user=user, filters=filters)[0]
 
 
 # Filters whose matches the status tallies count: one row per declaration × country × status.

@@ -79,6 +79,18 @@ def row_count(queryset: QuerySet[Any]) -> Subquery:
     return Subquery(queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n"))
 
 
+def rows_with_count(
+    rows: QuerySet[Any, dict[str, Any]], total: Expression | Subquery, bounds: slice, *, counted: QuerySet[Any]
+) -> tuple[list[dict[str, Any]], int]:
+    """`rows[bounds]` and the count `total` gives, in one query. An empty slice has no row to carry
+    the count, so `counted` is counted on its own (to tell "none" from "past the end")."""
+    page = list(rows.annotate(total_rows=total)[bounds])
+    count: int = page[0]["total_rows"] if page else counted.count()
+    for row in page:
+        del row["total_rows"]
+    return page, count
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -111,17 +123,15 @@ class Pagination(PageNumberPagination):
         """A page of `rows(queryset)` (e.g. `.values()` dictionaries) as `{count, next, previous, results}`.
 
         One query: the count rides along, as `total` when the caller has a cheaper one (counters),
-        else as `row_count(queryset)`. Only an empty page asks for the count on its own, to tell
-        "none" from "past the end".
+        else as `row_count(queryset)`.
         """
         self.check_params(request)
         size = self.get_page_size(request) or self.page_size
         number = int(request.query_params.get(self.page_query_param) or 1)
         start = (number - 1) * size
-        page = list(rows(queryset).annotate(total_rows=total or row_count(queryset))[start : start + size])
-        count = page[0]["total_rows"] if page else queryset.count()
-        for row in page:
-            del row["total_rows"]
+        page, count = rows_with_count(
+            rows(queryset), total or row_count(queryset), slice(start, start + size), counted=queryset
+        )
         if not page and number > 1:
             raise exceptions.NotFound(self.invalid_page_message.format(page_number=number, message=""))
         url = request.build_absolute_uri()
