@@ -17,13 +17,18 @@ class RecountsTalliesAdminMixin:
     """For models whose admin edits add, move or delete implementations behind the services' back.
 
     The status tallies (the summary, the dashboard and the list's counts read them) are recounted
-    in the same transaction: slow on a large database (seconds), but such edits are rare.
+    in the same transaction: slow on a large database (seconds), but such edits are rare. A save
+    recounts only when it changed one of `tally_fields` (the links that place implementations) or
+    an inline; a deletion always does, since it may cascade to implementations.
     """
+
+    tally_fields: tuple[str, ...] = ()
 
     def save_related(self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool) -> None:
         with transaction.atomic():
             super().save_related(request, form, formsets, change)  # type: ignore[misc]
-            tally_rebuild()
+            if set(form.changed_data) & set(self.tally_fields) or any(f.has_changed() for f in formsets):
+                tally_rebuild()
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         with transaction.atomic():
@@ -38,6 +43,7 @@ class RecountsTalliesAdminMixin:
 
 @admin.register(Implementation)
 class ImplementationAdmin(RecountsTalliesAdminMixin, AuditedAdminMixin, admin.ModelAdmin[Implementation]):
+    tally_fields = ("commitment", "country")
     list_display = ("commitment", "country", "status", "progress", "last_reported_at", "version")
     list_filter = ("status", "country", "commitment__declaration")
     list_select_related = ("commitment__declaration", "country")

@@ -42,6 +42,7 @@ class DeclarationAdmin(RecountsTalliesAdminMixin, AuditedAdminMixin, admin.Model
 
 @admin.register(Commitment)
 class CommitmentAdmin(RecountsTalliesAdminMixin, AuditedAdminMixin, admin.ModelAdmin[Commitment]):
+    tally_fields = ("declaration",)
     list_display = ("declaration", "number", "label")
     list_filter = ("declaration",)
     list_select_related = ("declaration",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -168,6 +169,25 @@ def test_an_admin_deletion_recounts_the_tallies(client, secretariat, doomed):
     assert not Declaration.objects.filter(pk=declaration.pk).exists()
     assert stored()[(None, country.pk, "not_reported")] == total_before - 1
     assert stored() == recounted()
+
+
+def test_admin_saves_recount_only_when_they_move_implementations(client, secretariat, darien, global_compact):
+    client.force_login(secretariat)
+    mexico = MemberCountry.objects.get(iso3="MEX")
+    commitment = darien.commitments.get(number=1)
+    with mock.patch("commitments.admin.tally_rebuild") as rebuild:
+        response = client.post(
+            f"/admin/declarations/membercountry/{mexico.pk}/change/",
+            {"iso3": "MEX", "iso2": mexico.iso2, "name_en": "Mexico", "name_es": "México (renamed)", "aliases": "[]"},
+        )
+        assert response.status_code == 302, response.content
+        assert rebuild.call_count == 0  # a country's name places no implementation
+        response = client.post(
+            f"/admin/declarations/commitment/{commitment.pk}/change/",
+            {"declaration": global_compact.pk, "number": 99, "label": "", "text": commitment.text},
+        )
+        assert response.status_code == 302, response.content
+        assert rebuild.call_count == 1  # its implementations now count under another declaration
 
 
 def test_tally_rebuild_repairs_what_a_deletion_outside_the_admin_left_behind(doomed):
