@@ -125,6 +125,9 @@ class Declaration(LoadedText):
         return self.title
 
     def _translation(self, language: str) -> DeclarationTranslation | None:
+        """The version in `language`; None in the original's language or when there is none."""
+        if language == self.language:
+            return None
         # Reads the prefetched translations (selectors prefetch them); a language has at most one.
         return next((t for t in self.translations.all() if t.language == language), None)
 
@@ -134,14 +137,14 @@ class Declaration(LoadedText):
         return self.shown_in(current_language())
 
     def shown_in(self, language: str) -> Shown:
-        translation = None if language == self.language else self._translation(language)
+        translation = self._translation(language)
         if translation is None:
             return Shown(text=self.title, language=self.language)
         return Shown(text=translation.title, language=language, unofficial=not translation.official)
 
     def place_in(self, language: str) -> str | None:
         """The place as the version in `language` names it, else as the original does."""
-        translation = None if language == self.language else self._translation(language)
+        translation = self._translation(language)
         return (translation.place if translation is not None else None) or self.place
 
     @property
@@ -150,7 +153,7 @@ class Declaration(LoadedText):
 
     def source_in(self, language: str) -> tuple[str, DeclarationTranslation | None]:
         """The full text to show in `language` and the translation it comes from (None: the original)."""
-        translation = None if language == self.language else self._translation(language)
+        translation = self._translation(language)
         return (self.source_text, None) if translation is None else (translation.source_text, translation)
 
     def versions(self) -> list[Shown]:
