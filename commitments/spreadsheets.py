@@ -10,10 +10,11 @@ and a payload changed on the way is refused.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -333,14 +334,20 @@ def _first_word(text: str) -> str:
     return match.group(0) if match else ""
 
 
+def _in_every_language(entries: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """`entries()` as each of the site's languages gives it, merged: an upload reads in any of them."""
+    merged: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            merged |= entries()
+    return merged
+
+
 def _header_keys() -> dict[str, str]:
     """First word of each header, in every language, → its key: a file downloaded in Spanish uploads
     the same whoever sends it back, and so does an English one."""
     keys = {column.key: column.key for column in COLUMNS}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            keys |= {_first_word(str(column.header)): column.key for column in COLUMNS}
-    return keys
+    return keys | _in_every_language(lambda: {_first_word(str(column.header)): column.key for column in COLUMNS})
 
 
 def _header_key(value: Any, keys: dict[str, str]) -> str:
@@ -450,12 +457,10 @@ class ImportPreview:
         return sum(1 for check in self.checks if not check.changed and not check.errors)
 
 
+@functools.cache  # the labels are fixed while the process runs; a file's every row looks them up
 def _statuses_by_text() -> dict[str, str]:
     by_text = {code.casefold(): code for code in Status.values}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            by_text |= {str(label).casefold(): code for code, label in Status.choices}
-    return by_text
+    return by_text | _in_every_language(lambda: {str(label).casefold(): code for code, label in Status.choices})
 
 
 def _parse_status(text: str) -> str | None:
