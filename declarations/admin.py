@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from audit.admin_mixins import AuditedAdminMixin
-from commitments.admin import RecountsTalliesAdminMixin
 from declarations.models import (
     Commitment,
     CommitmentTranslation,
@@ -11,6 +10,7 @@ from declarations.models import (
     MemberCountry,
     Signatory,
 )
+from reporting.admin import RecountsTalliesAdminMixin
 
 
 @admin.register(MemberCountry)

@@ -102,7 +102,7 @@ def declaration_get(
     """One declaration with its signatories (in text order) and its numbered commitments; with
     `with_regional`, each commitment's regional implementation (`commitment.regional`, 0 or 1);
     the commitments' texts in `language` (default: the current one), or in every language."""
-    from commitments.models import Implementation
+    from reporting.models import Implementation
 
     commitments = Commitment.objects.order_by("number").prefetch_related(
         *translated(declaration=None, language=language, every=every_language)

@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from commitments.models import Implementation
-from commitments.tallies import tally_recount
 from declarations.models import (
     Commitment,
     CommitmentTranslation,
@@ -23,6 +21,8 @@ from declarations.models import (
     Signatory,
 )
 from declarations.parser import ParsedDeclaration
+from reporting.models import Implementation
+from reporting.tallies import tally_recount
 
 
 class DeclarationLoadError(Exception):

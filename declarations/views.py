@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.http import AuthenticatedHttpRequest
+from core.permissions import can_manage_declarations
 from declarations import selectors
 from declarations.forms import (
     CommitmentForm,
@@ -48,8 +50,6 @@ from declarations.services import (
     source_sha256,
 )
 from declarations.templatetags.bilingual import requested_version
-from rcm_tracker.http import AuthenticatedHttpRequest
-from rcm_tracker.permissions import can_manage_declarations
 
 
 @require_GET

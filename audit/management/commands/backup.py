@@ -24,7 +24,7 @@ from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from audit.management import archive
-from commitments.models import Evidence, EvidenceKind
+from reporting.models import Evidence, EvidenceKind
 
 
 class _HashingReader:
