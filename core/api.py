@@ -30,8 +30,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from reporting.filters import InvalidFilters
-from reporting.services import StaleVersion
+from core.filters import InvalidFilters
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +49,20 @@ TITLES = {
     500: gettext_lazy("Internal error"),
     503: gettext_lazy("Service unavailable"),
 }
+
+
+class Problem(exceptions.APIException):
+    """A problem a view names itself: its status, a detail for people, more members for the body, headers.
+
+    Views raise it where a domain error needs more than a status and a message (a 412 with the
+    current state and its ETag), so the exception handler needs to know no app's errors.
+    """
+
+    def __init__(self, status_code: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status_code = status_code
+        self.headers = headers or {}
+        self.extra = extra
 
 
 def problem(status_code: int, detail: str, *, errors: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
@@ -207,21 +220,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status=503,
             headers={"Retry-After": "30"},
         )
-    if isinstance(exc, StaleVersion):
-        from reporting.api import ImplementationOut
-
-        current = ImplementationOut(exc.current, context={"request": context.get("request")}).data
+    if isinstance(exc, Problem):
         return Response(
-            problem(
-                412,
-                _(
-                    "The implementation changed since you read it; nothing was written. "
-                    "Read the current state and send its ETag in If-Match to report again."
-                ),
-                current=current,
-            ),
-            status=412,
-            headers={"ETag": implementation_etag(exc.current.pk, exc.current.version)},
+            problem(exc.status_code, str(exc.detail), **exc.extra), status=exc.status_code, headers=exc.headers
         )
     if isinstance(exc, InvalidFilters):
         return Response(problem(400, _("Some filter values were not understood."), errors=exc.errors), status=400)
@@ -290,10 +291,6 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                 if code[0] in "45" and "content" not in response:
                     response["content"] = reference
     return result
-
-
-def implementation_etag(pk: int, version: int) -> str:
-    return f'"implementation-{pk}-v{version}"'
 
 
 @csrf_exempt  # it changes nothing; a POST to a wrong path deserves the JSON 404, not a CSRF page

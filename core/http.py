@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 
-from accounts.models import User
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):

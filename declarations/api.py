@@ -11,9 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import PAGE_PARAMETERS, ApiView, Pagination, paginated
+from core.filters import SharedFilterSet, apply_filters
 from declarations import selectors
 from declarations.models import Commitment, CommitmentTranslation, Declaration, DeclarationTranslation, MemberCountry
-from reporting.filters import SharedFilterSet, apply_filters
 
 
 class CountryOut(serializers.ModelSerializer[MemberCountry]):

@@ -1,48 +1,18 @@
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.contrib import admin
-from django.db import transaction
-from django.db.models import Model, QuerySet
-from django.forms import ModelForm
+from django.db.models import Model
 from django.http import HttpRequest
 
 from audit.admin_mixins import AuditedAdminMixin
+from declarations.admin import StructureChangeAdminMixin
 from reporting.models import Evidence, Implementation, ReportingRound, Review, StatusUpdate
-from reporting.tallies import tally_rebuild
 
 _M = TypeVar("_M", bound=Model)
 
 
-class RecountsTalliesAdminMixin:
-    """For models whose admin edits add, move or delete implementations behind the services' back.
-
-    The status tallies (the summary, the dashboard and the list's counts read them) are recounted
-    in the same transaction: slow on a large database (seconds), but such edits are rare. A save
-    recounts only when it changed one of `tally_fields` (the links that place implementations) or
-    an inline; a deletion always does, since it may cascade to implementations.
-    """
-
-    tally_fields: tuple[str, ...] = ()
-
-    def save_related(self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool) -> None:
-        with transaction.atomic():
-            super().save_related(request, form, formsets, change)  # type: ignore[misc]
-            if set(form.changed_data) & set(self.tally_fields) or any(f.has_changed() for f in formsets):
-                tally_rebuild()
-
-    def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        with transaction.atomic():
-            super().delete_model(request, obj)  # type: ignore[misc]
-            tally_rebuild()
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        with transaction.atomic():
-            super().delete_queryset(request, queryset)  # type: ignore[misc]
-            tally_rebuild()
-
-
 @admin.register(Implementation)
-class ImplementationAdmin(RecountsTalliesAdminMixin, AuditedAdminMixin, admin.ModelAdmin[Implementation]):
+class ImplementationAdmin(StructureChangeAdminMixin, AuditedAdminMixin, admin.ModelAdmin[Implementation]):
     tally_fields = ("commitment", "country")
     list_display = ("commitment", "country", "status", "progress", "last_reported_at", "version")
     list_filter = ("status", "country", "commitment__declaration")

@@ -37,19 +37,19 @@ from core.api import (
     PAGE_PARAMETERS,
     ApiView,
     Pagination,
+    Problem,
     decode_cursor,
     encode_cursor,
-    implementation_etag,
     paginated,
     row_count,
     rows_with_count,
 )
 from core.db_router import read_only_view
+from core.filters import InvalidFilters
 from core.permissions import can_report_for, can_view_implementation
 from declarations.models import Declaration
 from reporting import exports, selectors, services
 from reporting.downloads import downloadable_evidence, evidence_file_response
-from reporting.filters import InvalidFilters
 from reporting.history import STATE_STATUS, state_of, state_of_row
 from reporting.models import (
     REPORTABLE_STATUSES,
@@ -406,17 +406,32 @@ class ImplementationUpdates(ApiView):
         payload = StatusUpdateIn(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        update = services.report_update(
-            implementation=implementation,
-            by=_user(request),
-            status=data["status"],
-            progress=data["progress"],
-            summary=data["summary"],
-            expected_version=_expected_version(request, implementation),
-            links=[services.LinkInput(url=link["url"], title=link["title"]) for link in data["links"]],
-        )
+        try:
+            update = services.report_update(
+                implementation=implementation,
+                by=_user(request),
+                status=data["status"],
+                progress=data["progress"],
+                summary=data["summary"],
+                expected_version=_expected_version(request, implementation),
+                links=[services.LinkInput(url=link["url"], title=link["title"]) for link in data["links"]],
+            )
+        except services.StaleVersion as exc:
+            raise Problem(
+                412,
+                _(
+                    "The implementation changed since you read it; nothing was written. "
+                    "Read the current state and send its ETag in If-Match to report again."
+                ),
+                current=ImplementationOut(exc.current, context={"request": request}).data,
+                headers={"ETag": implementation_etag(exc.current.pk, exc.current.version)},
+            ) from exc
         response = Response(StatusUpdateOut(selectors.update_get(pk=update.pk)).data, status=201)
         return _with_validators(response, implementation)
+
+
+def implementation_etag(pk: int, version: int) -> str:
+    return f'"implementation-{pk}-v{version}"'
 
 
 def _expected_version(request: Request, implementation: Implementation) -> int | None:

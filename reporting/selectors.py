@@ -10,10 +10,11 @@ from typing import Any
 from django.db.models import Count, Expression, F, Prefetch, Q, QuerySet, Value
 
 from accounts.models import User
+from core.filters import apply_filters, filtered
 from core.permissions import can_view_all_countries
 from declarations.models import Declaration, MemberCountry
 from declarations.selectors import translated
-from reporting.filters import ImplementationFilter, ReviewQueueFilter, apply_filters, filtered
+from reporting.filters import ImplementationFilter, ReviewQueueFilter
 from reporting.history import STATE_FIELDS, STATE_STATUS, annotate_state, end_of_day, has_state
 from reporting.models import Evidence, Implementation, ReportingRound, ReviewState, Status, StatusUpdate
 from reporting.tallies import tally_counts, tally_total
@@ -228,3 +229,9 @@ def implementation_summary(
 def _summary_rows(counts: dict[int, dict[str, int]]) -> list[SummaryRow]:
     countries = MemberCountry.objects.filter(pk__in=counts).order_by(MemberCountry.name_field())
     return [SummaryRow(country=country, counts=counts[country.pk]) for country in countries]
+
+
+def regional_implementations(*, declaration: Declaration) -> dict[int, Implementation]:
+    """The implementations the secretariat follows for the Conference as a whole, by commitment id."""
+    rows = Implementation.objects.filter(commitment__declaration=declaration, country__is_regional=True)
+    return {implementation.commitment_id: implementation for implementation in rows}

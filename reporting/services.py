@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from core.permissions import can_report_for, can_review, is_secretariat
-from declarations.models import Commitment, MemberCountry
-from notifications.services import notify_review
+from declarations.models import Commitment, Declaration, MemberCountry
 from reporting.evidence import EvidenceFileError, InspectedFile, inspect_file
 from reporting.models import (
     Evidence,
@@ -32,7 +31,8 @@ from reporting.models import (
     StatusUpdate,
 )
 from reporting.selectors import current_round
-from reporting.tallies import status_change, tally_shift
+from reporting.signals import update_reviewed
+from reporting.tallies import status_change, tally_recount, tally_shift
 
 
 class StaleVersion(Exception):
@@ -276,7 +276,7 @@ def review_update(*, update: StatusUpdate, by: User, decision: str, comment: str
         # Only the latest update's review shows in the workspace; an older one stays in history.
         Implementation.objects.filter(pk=locked.implementation_id, latest_update=locked).update(review_state=decision)
         audit_record(actor=by, action=f"review.{decision}", target=locked, changes={"comment": review.comment})
-        notify_review(review=review)
+        update_reviewed.send(sender=Review, review=review)
     update.refresh_from_db()
     return review
 
@@ -308,3 +308,44 @@ def regional_follow(*, commitment: Commitment, by: User) -> Implementation:
         tally_shift(status_change(implementation, after=implementation.status))
         audit_record(actor=by, action="regional.follow", target=implementation)
     return implementation
+
+
+def implementations_guard(
+    *, declaration: Declaration, dropped_numbers: list[int], dropped_countries: set[int]
+) -> str | None:
+    """Why a corrected text would destroy recorded reports, or None: a commitment or a signatory it
+    drops that a country has already reported on."""
+    reported = Implementation.objects.filter(commitment__declaration=declaration, version__gt=0)
+    numbers = sorted(
+        set(reported.filter(commitment__number__in=dropped_numbers).values_list("commitment__number", flat=True))
+    )
+    if numbers:
+        return _(
+            "the new text drops commitment(s) %(numbers)s, "
+            "on which countries have already reported; correct the text or move those reports first"
+        ) % {"numbers": ", ".join(map(str, numbers))}
+    codes = sorted(set(reported.filter(country_id__in=dropped_countries).values_list("country__iso3", flat=True)))
+    if codes:
+        return _(
+            "the new text no longer names %(codes)s as signatory, "
+            "but that country has already reported on this declaration"
+        ) % {"codes": ", ".join(codes)}
+    return None
+
+
+def implementations_sync(*, declaration: Declaration, dropped_countries: set[int]) -> None:
+    """One implementation per commitment × signatory: remove those of countries the text no longer
+    names (unreported: `implementations_guard` refused the others), add the missing ones, recount."""
+    Implementation.objects.filter(commitment__declaration=declaration, country_id__in=dropped_countries).delete()
+    country_ids = list(declaration.signatory_links.values_list("country_id", flat=True))
+    commitment_ids = list(declaration.commitments.values_list("pk", flat=True))
+    existing = set(
+        Implementation.objects.filter(commitment_id__in=commitment_ids).values_list("commitment_id", "country_id")
+    )
+    Implementation.objects.bulk_create(
+        Implementation(commitment_id=commitment_id, country_id=country_id)
+        for commitment_id in commitment_ids
+        for country_id in country_ids
+        if (commitment_id, country_id) not in existing
+    )
+    tally_recount(declarations=[declaration])

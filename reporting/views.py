@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.filters import InvalidFilters
 from core.http import AuthenticatedHttpRequest
 from core.permissions import (
     can_report_for,
@@ -24,7 +25,7 @@ from declarations.models import Commitment, MemberCountry
 from declarations.templatetags.bilingual import requested_version
 from reporting import selectors, services
 from reporting.downloads import downloadable_evidence, evidence_file_response
-from reporting.filters import ImplementationFilter, InvalidFilters, ReviewQueueFilter
+from reporting.filters import ImplementationFilter, ReviewQueueFilter
 from reporting.forms import LinkForm, LinkFormSet, ReportForm, ReviewForm, link_inputs
 from reporting.models import Implementation, ReviewState, StatusUpdate
 from reporting.services import StaleVersion

@@ -22,7 +22,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from psycopg import sql
 
-from audit.management import archive
+from reporting.management import archive
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rcm").rsplit("/", 1)[0]

@@ -3,7 +3,7 @@
 Writes DIR/rcm-YYYYmmdd-HHMMSS.tar.gz (DIR from --dir, else $BACKUP_DIR, else backups/ in the
 project) holding a `pg_dump --format=custom` (or, on SQLite, a consistent copy of the file),
 every file under MEDIA_ROOT/evidence and a manifest with their checksums; see
-audit/management/archive.py for the layout and `manage.py restore` for the way back.
+reporting/management/archive.py for the layout and `manage.py restore` for the way back.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
-from audit.management import archive
+from reporting.management import archive
 from reporting.models import Evidence, EvidenceKind
 
 

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from audit.management import archive
+from reporting.management import archive
 
 # A real manifest is a few hundred bytes per evidence file; a huge one is not ours.
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
