@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
 from django.db.models import Count, Expression, QuerySet, Subquery, Value
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext, gettext_lazy
@@ -30,6 +29,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.dberrors import connection_failed
 from core.filters import InvalidFilters
 
 logger = logging.getLogger(__name__)
@@ -213,7 +213,7 @@ def _validation_errors(exc: DjangoValidationError) -> tuple[int, dict[str, list[
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Domain errors → JSON problems; anything unexpected → a JSON 500, never an HTML page."""
-    if isinstance(exc, OperationalError | InterfaceError):
+    if connection_failed(exc):
         logger.error("Database unavailable during an API call: %s", exc)
         return Response(
             problem(503, _("The database is not answering; try again in a moment.")),

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core.dberrors import connection_failed
+
 logger = logging.getLogger(__name__)
 
 
@@ -41,7 +43,8 @@ class DatabaseUnavailableMiddleware:
     check is the one CONN_HEALTH_CHECKS would make at the request's first query anyway (a reused
     connection is tested once per request, a dead one is reopened), so a view that queries pays
     nothing extra.
-    `process_exception` catches a database that fails in the middle of an HTML view.
+    `process_exception` catches a database that fails in the middle of an HTML view; any other
+    database error (a statement the database rejects) is a 500 like any other bug.
     Static files never reach `process_view` (WhiteNoise answers first), so the 503 page keeps its CSS.
     """
 
@@ -75,7 +78,9 @@ class DatabaseUnavailableMiddleware:
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, OperationalError | InterfaceError):
+        # Only a failed connection is an outage; a bad statement is a bug, left to the 500 handler
+        # (which logs its traceback).
+        if connection_failed(exception):
             return self.unavailable(request, exception)
         return None
 

@@ -147,8 +147,13 @@ def tally_total(*, declaration_id: int | None, country_id: int | None, statuses:
     A sum over at most countries × statuses rows, whatever the number of implementations, as an
     expression: the list annotates its page with it, so page and count still take one query.
     """
-    where = ["key = ANY(%s)", "declaration_id IS NULL" if declaration_id is None else "declaration_id = %s"]
-    params: list[Any] = [list(statuses or Status.values), *([] if declaration_id is None else [declaration_id])]
+    keys = list(statuses or Status.values)
+    # `IN (%s, …)` rather than PostgreSQL's `= ANY(%s)`: the same plan there, and SQLite understands it.
+    where = [
+        f"key IN ({', '.join(['%s'] * len(keys))})",
+        "declaration_id IS NULL" if declaration_id is None else "declaration_id = %s",
+    ]
+    params: list[Any] = [*keys, *([] if declaration_id is None else [declaration_id])]
     if country_id is not None:
         where.append("country_id = %s")
         params.append(country_id)

@@ -3,6 +3,7 @@
 The suite runs on PostgreSQL (TEST_DATABASE_URL, by default the local server). Where none
 answers, it falls back to SQLite and skips the tests marked `postgres` — unless
 REQUIRE_POSTGRES=1 (as in CI), where a missing PostgreSQL stops the run with a clear message.
+`TEST_DATABASE_URL=sqlite://` asks for SQLite (`make run`'s database) on purpose: CI's second run.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ def _postgres_answers(url: str) -> str | None:
         return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-_problem = _postgres_answers(_POSTGRES_URL)
-if _problem and os.environ.get("REQUIRE_POSTGRES") == "1":
+_SQLITE_ASKED = _POSTGRES_URL.startswith("sqlite:")
+_problem = "TEST_DATABASE_URL asks for SQLite" if _SQLITE_ASKED else _postgres_answers(_POSTGRES_URL)
+if _problem and not _SQLITE_ASKED and os.environ.get("REQUIRE_POSTGRES") == "1":
     raise SystemExit(f"REQUIRE_POSTGRES=1 but PostgreSQL at {_POSTGRES_URL} does not answer: {_problem}")
 os.environ["DATABASE_URL"] = _POSTGRES_URL if _problem is None else "sqlite:///:memory:"
 USING_POSTGRES = _problem is None
