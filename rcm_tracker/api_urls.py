@@ -78,6 +78,7 @@ urlpatterns = [
         name="implementation-updates",
     ),
     path("updates/<int:pk>/evidence/", reporting_api.UpdateEvidence.as_view(), name="update-evidence"),
+    path("updates/<int:pk>/review/", reporting_api.UpdateReview.as_view(), name="update-review"),
     path("evidence/<int:pk>/download/", reporting_api.EvidenceDownload.as_view(), name="evidence-download"),
     path("summary/", reporting_api.Summary.as_view(), name="summary"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),

@@ -46,7 +46,7 @@ from core.api import (
 )
 from core.db_router import read_only_view
 from core.filters import InvalidFilters
-from core.permissions import can_report_for, can_view_implementation
+from core.permissions import can_report_for, can_review, can_view_implementation
 from declarations.models import Declaration
 from reporting import exports, selectors, services
 from reporting.downloads import downloadable_evidence, evidence_file_response
@@ -57,6 +57,7 @@ from reporting.models import (
     Implementation,
     ReportingRound,
     Review,
+    ReviewState,
     Status,
     StatusUpdate,
 )
@@ -71,7 +72,14 @@ class ImplementationOut(serializers.ModelSerializer[Implementation]):
     commitment_text = serializers.CharField(source="commitment.text", read_only=True)
     country = serializers.CharField(source="country.iso3", read_only=True, help_text="ISO3 code.")
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
-    review_state = serializers.CharField(read_only=True, help_text="pending, accepted, returned, or empty.")
+    review_state = serializers.CharField(
+        read_only=True,
+        help_text="The review of the latest update: pending, accepted, returned (the state shown is then the latest "
+        "update not returned: returned, awaiting correction), or empty when nothing is reported.",
+    )
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="The last report or review: what updated_since compares."
+    )
 
     class Meta:
         model = Implementation
@@ -87,20 +95,25 @@ class ImplementationOut(serializers.ModelSerializer[Implementation]):
             "last_reported_at",
             "version",
             "review_state",
+            "updated_at",
         ]
 
     def to_representation(self, instance: Implementation) -> dict[str, Any]:
         data = super().to_representation(instance)
         if hasattr(instance, STATE_STATUS):
-            # `as_of`: the state at that date, from the history; the review state is today's.
+            # `as_of`: the state at that date, from the history, with that update's review as known today
+            # (empty when nothing was reported by then).
             state = state_of(instance)
+            reported_at = (
+                serializers.DateTimeField().to_representation(state.reported_at) if state.reported_at else None
+            )
             data.update(
                 status=state.status,
                 progress=state.progress,
-                last_reported_at=serializers.DateTimeField().to_representation(state.reported_at)
-                if state.reported_at
-                else None,
+                last_reported_at=reported_at,
                 version=state.version,
+                review_state=state.review_state,
+                updated_at=reported_at,
             )
         return data
 
@@ -131,7 +144,9 @@ def implementation_row_out(row: dict[str, Any], zone: datetime.tzinfo) -> dict[s
         "progress": state.progress,
         "last_reported_at": _iso(state.reported_at, zone),
         "version": state.version,
-        "review_state": row["review_state"],
+        "review_state": state.review_state,
+        # With `as_of`, the state's own report is the last change that day knew of.
+        "updated_at": _iso(state.reported_at if STATE_STATUS in row else row["updated_at"], zone),
     }
 
 
@@ -233,9 +248,19 @@ LIST_PARAMETERS = [
         explode=True,
         description="One or more status codes (repeat the parameter).",
     ),
-    OpenApiParameter("updated_since", OpenApiTypes.DATETIME, description="Reported at or after (ISO 8601)."),
+    OpenApiParameter(
+        "updated_since",
+        OpenApiTypes.DATETIME,
+        description="Reported or reviewed at or after this instant (ISO 8601 with an offset, e.g. Z; "
+        "without one → 400).",
+    ),
     OpenApiParameter("search", OpenApiTypes.STR, description="Words in the commitment's text."),
-    OpenApiParameter("as_of", OpenApiTypes.DATE, description="State at the end of this day, from the history."),
+    OpenApiParameter(
+        "as_of",
+        OpenApiTypes.DATE,
+        description="Reported state at the end of this day, from the history; review fields empty for rows "
+        "not reported by then.",
+    ),
     OpenApiParameter(
         "ordering",
         OpenApiTypes.STR,
@@ -269,8 +294,8 @@ def _visible_implementation(request: Request, pk: int) -> Implementation:
 
 def _with_validators(response: HttpResponseBase, implementation: Implementation) -> HttpResponseBase:
     response["ETag"] = implementation_etag(implementation.pk, implementation.version)
-    if implementation.last_reported_at:
-        response["Last-Modified"] = format_datetime(implementation.last_reported_at, usegmt=True)
+    if implementation.updated_at:
+        response["Last-Modified"] = format_datetime(implementation.updated_at, usegmt=True)
     return response
 
 
@@ -455,6 +480,7 @@ class UpdateEvidence(ApiView):
         request={"application/json": EvidenceIn, "multipart/form-data": EvidenceIn},
         responses={
             201: EvidenceOut,
+            409: OpenApiResponse(description="The update has been reviewed: send a new update with the evidence."),
             413: OpenApiResponse(description="The file is larger than the limit."),
             415: OpenApiResponse(description="The file's content is not an accepted type."),
         },
@@ -469,15 +495,75 @@ class UpdateEvidence(ApiView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         upload = data.get("file")
-        created = services.evidence_attach(
+        try:
+            created = services.evidence_attach(
+                update=update,
+                by=_user(request),
+                links=[services.LinkInput(url=data["url"], title=data["title"])] if data.get("url") else [],
+                files=[services.FileInput(stream=upload, name=upload.name, size=upload.size, title=data["title"])]
+                if upload
+                else [],
+            )
+        except services.UpdateClosed as exc:
+            raise Problem(
+                409,
+                _(
+                    "This update has been reviewed (%(state)s) and is closed: evidence can no longer be added. "
+                    "Send a new update with the evidence."
+                )
+                % {"state": exc.update.get_review_state_display()},
+                review_state=exc.update.review_state,
+                new_update=f"/api/v1/implementations/{exc.update.implementation_id}/updates/",
+            ) from exc
+        return Response(EvidenceOut(created[0]).data, status=201)
+
+
+class ReviewIn(serializers.Serializer[Review]):
+    decision = serializers.ChoiceField(choices=["accept", "return"])
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Required to return: what to add or correct."
+    )
+
+
+REVIEW_DECISIONS = {"accept": ReviewState.ACCEPTED, "return": ReviewState.RETURNED}
+
+
+class UpdateReview(ApiView):
+    @extend_schema(
+        operation_id="updates_review_create",
+        summary="Accept an update, or return it with a comment (secretariat)",
+        description="The same rules as the review page: only the secretariat, only an update awaiting review, "
+        "a comment to return. The implementation gets a new version (ETag) and updated_at.",
+        request=ReviewIn,
+        responses={
+            201: StatusUpdateOut,
+            403: OpenApiResponse(description="Not the secretariat."),
+            409: OpenApiResponse(description="The update has already been reviewed."),
+        },
+        examples=[
+            OpenApiExample("Accept", value={"decision": "accept"}, request_only=True),
+            OpenApiExample(
+                "Return", value={"decision": "return", "comment": "Attach the signed minutes."}, request_only=True
+            ),
+        ],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        update = selectors.update_get(pk=pk)
+        if not can_view_implementation(request.user, update.implementation):
+            raise StatusUpdate.DoesNotExist(_("No such update."))
+        if not can_review(request.user):
+            raise PermissionDenied(_("Only the secretariat reviews updates."))
+        payload = ReviewIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        if update.review_state != ReviewState.PENDING:
+            raise Problem(409, _("This update has already been reviewed."), review_state=update.review_state)
+        services.review_update(
             update=update,
             by=_user(request),
-            links=[services.LinkInput(url=data["url"], title=data["title"])] if data.get("url") else [],
-            files=[services.FileInput(stream=upload, name=upload.name, size=upload.size, title=data["title"])]
-            if upload
-            else [],
+            decision=REVIEW_DECISIONS[payload.validated_data["decision"]],
+            comment=payload.validated_data["comment"],
         )
-        return Response(EvidenceOut(created[0]).data, status=201)
+        return Response(StatusUpdateOut(selectors.update_get(pk=update.pk)).data, status=201)
 
 
 class EvidenceDownload(ApiView):

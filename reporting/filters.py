@@ -6,8 +6,10 @@ import datetime
 from typing import Any
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import SharedFilterSet, StableOrderingFilter
@@ -23,6 +25,26 @@ class CountryCodeField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
     def to_python(self, value: object) -> object:
         return super().to_python(value.strip().upper() if isinstance(value, str) else value)
+
+
+class AwareDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time with its offset (`Z`, `+02:00`); without one it is an error, never
+    silently read in the server's time zone."""
+
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        if isinstance(value, str) and value.strip():
+            parsed = parse_datetime(value.strip())
+            if parsed is not None and parsed.tzinfo is None:
+                raise forms.ValidationError(
+                    _("Add the time zone offset, e.g. 2026-11-01T00:00:00Z or 2026-11-01T00:00:00+02:00."),
+                    code="naive",
+                )
+        result: datetime.datetime | None = super().to_python(value)
+        return result
+
+
+class AwareDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = AwareDateTimeField
 
 
 class CountryFilter(django_filters.ModelChoiceFilter):
@@ -76,8 +98,9 @@ class ImplementationFilter(SharedFilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple, method="filter_status"
     )
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="last_reported_at", lookup_expr="gte", label=_("Reported since (ISO 8601)")
+    # A report or a review at or after this instant: `updated_at`, which both set.
+    updated_since = AwareDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Changed since (ISO 8601 with offset)")
     )
     search = django_filters.CharFilter(method="filter_search", label=_("Search commitment text"))
     ordering = StableOrderingFilter(

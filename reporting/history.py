@@ -34,9 +34,12 @@ def annotate_state(
 ) -> QuerySet[Implementation]:
     """Annotate each implementation with the state its latest matching update gives it.
 
-    With no matching update the state is `not_reported`, progress and date empty, version 0.
+    The *reported* state by default: the latest update not returned (a returned update is never
+    the country's state); with `accepted_only`, the *validated* state: the latest accepted one.
+    With no matching update the state is `not_reported`, progress, date and review state empty,
+    version 0.
     """
-    updates = StatusUpdate.objects.filter(implementation=OuterRef("pk"))
+    updates = StatusUpdate.objects.filter(implementation=OuterRef("pk")).exclude(review_state=ReviewState.RETURNED)
     if before is not None:
         updates = updates.filter(reported_at__lt=before)
     if reporting_round is not None:
@@ -49,6 +52,7 @@ def annotate_state(
         state_progress=Subquery(latest.values("progress")[:1]),
         state_reported_at=Subquery(latest.values("reported_at")[:1]),
         state_version=Coalesce(Subquery(latest.values("sequence")[:1]), Value(0), output_field=IntegerField()),
+        state_review_state=Coalesce(Subquery(latest.values("review_state")[:1]), Value("")),
     )
 
 
@@ -62,6 +66,7 @@ class State:
     progress: int | None
     reported_at: datetime.datetime | None
     version: int
+    review_state: str
 
 
 def state_of(implementation: Implementation) -> State:
@@ -72,18 +77,20 @@ def state_of(implementation: Implementation) -> State:
             progress=getattr(implementation, "state_progress", None),
             reported_at=getattr(implementation, "state_reported_at", None),
             version=getattr(implementation, "state_version", 0),
+            review_state=getattr(implementation, "state_review_state", ""),
         )
     return State(
         status=implementation.status,
         progress=implementation.progress,
         reported_at=implementation.last_reported_at,
         version=implementation.version,
+        review_state=implementation.review_state,
     )
 
 
 # The current state's columns, and those `annotate_state` adds; `state_of_row` reads either.
-CURRENT_FIELDS = ("status", "progress", "last_reported_at", "version")
-STATE_FIELDS = (STATE_STATUS, "state_progress", "state_reported_at", "state_version")
+CURRENT_FIELDS = ("status", "progress", "last_reported_at", "version", "review_state")
+STATE_FIELDS = (STATE_STATUS, "state_progress", "state_reported_at", "state_version", "state_review_state")
 
 
 def state_of_row(row: dict[str, Any]) -> State:
@@ -94,7 +101,12 @@ def state_of_row(row: dict[str, Any]) -> State:
             progress=row["state_progress"],
             reported_at=row["state_reported_at"],
             version=row["state_version"],
+            review_state=row["state_review_state"],
         )
     return State(
-        status=row["status"], progress=row["progress"], reported_at=row["last_reported_at"], version=row["version"]
+        status=row["status"],
+        progress=row["progress"],
+        reported_at=row["last_reported_at"],
+        version=row["version"],
+        review_state=row["review_state"],
     )

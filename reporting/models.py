@@ -69,10 +69,13 @@ class ReportingRound(models.Model):
 
 
 class Implementation(models.Model):
-    """One commitment × one signatory country, holding the *current* state.
+    """One commitment × one signatory country, holding the *current reported* state.
 
-    Lists and dashboards read these columns instead of scanning the update history; the
-    reporting service keeps them equal to the latest update inside the same transaction.
+    The reported state is the latest update that was not returned (pending review or accepted);
+    a returned update never counts as the country's state. Lists and dashboards read these
+    columns instead of scanning the update history; the reporting and review services keep them
+    equal to that update inside the same transaction. The *validated* state (the latest accepted
+    update) is computed from the history: `reporting.history.annotate_state(accepted_only=True)`.
     """
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="implementations")
@@ -87,6 +90,8 @@ class Implementation(models.Model):
     )
     # The review state of the latest update, so the workspace shows "returned" without a join.
     review_state = models.CharField(max_length=16, choices=ReviewState.choices, blank=True)
+    # The last change of any kind, a report or a review: what `updated_since` and Last-Modified read.
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["commitment__declaration_id", "commitment__number", "country__iso3"]
@@ -101,6 +106,7 @@ class Implementation(models.Model):
             models.Index(fields=["country", "status"], name="impl_country_status"),
             models.Index(fields=["status"], name="impl_status"),
             models.Index(fields=["last_reported_at"], name="impl_last_reported"),
+            models.Index(fields=["updated_at"], name="impl_updated_at"),
         ]
 
     def __str__(self) -> str:
@@ -108,7 +114,8 @@ class Implementation(models.Model):
 
     @property
     def is_reported(self) -> bool:
-        return self.version > 0
+        """The country has a standing report (a returned one alone does not count)."""
+        return self.status != Status.NOT_REPORTED
 
 
 class StatusUpdate(models.Model):

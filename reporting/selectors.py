@@ -151,6 +151,7 @@ ROW_FIELDS = (
     "last_reported_at",
     "version",
     "review_state",
+    "updated_at",
 )
 
 

@@ -43,6 +43,14 @@ class StaleVersion(Exception):
         self.current = current
 
 
+class UpdateClosed(Exception):
+    """The update has been reviewed: it is closed, so new facts go into a new update."""
+
+    def __init__(self, *, update: StatusUpdate) -> None:
+        super().__init__(f"update {update.pk} is {update.review_state}")
+        self.update = update
+
+
 @dataclass(frozen=True)
 class LinkInput:
     url: str
@@ -172,6 +180,7 @@ def report_update(
             version=update.sequence,
             latest_update=update,
             review_state=ReviewState.PENDING,
+            updated_at=now,
         )
         tally_shift(status_change(locked, before=locked.status, after=status, pending=1))
         audit_record(
@@ -239,14 +248,24 @@ def _store_evidence(
 def evidence_attach(
     *, update: StatusUpdate, by: User, links: Sequence[LinkInput] = (), files: Sequence[FileInput] = ()
 ) -> list[Evidence]:
-    """Add evidence to an update already reported (the update itself stays as it was)."""
+    """Add evidence to an update awaiting review (the update itself stays as it was).
+
+    A reviewed update is closed: what the secretariat accepted or returned is what it saw, so
+    evidence arriving later belongs to a new update (`UpdateClosed`). The update's row is locked,
+    so a review committing meanwhile cannot accept an update whose evidence is still changing.
+    """
     if not can_report_for(by, update.implementation):
         raise PermissionDenied(_("Only an official of this country may add evidence to its reports."))
+    if update.review_state != ReviewState.PENDING:
+        raise UpdateClosed(update=update)
     if not links and not files:
         raise ValidationError({"evidence": _("Send a link (url) or a file.")})
     validate_links(links)
     inspected = inspect_files(files)
     with _files_removed_on_failure() as stored, transaction.atomic():
+        locked = StatusUpdate.objects.select_for_update().get(pk=update.pk)
+        if locked.review_state != ReviewState.PENDING:
+            raise UpdateClosed(update=locked)
         created = _store_evidence(update, links, list(zip(files, inspected, strict=True)), stored)
         audit_record(actor=by, action="evidence.add", target=update, changes={"evidence": [e.pk for e in created]})
     return created
@@ -261,20 +280,45 @@ def review_update(*, update: StatusUpdate, by: User, decision: str, comment: str
     if decision == ReviewState.RETURNED and not comment.strip():
         raise ValidationError({"comment": _("Say what the country should add or correct when returning an update.")})
     with transaction.atomic():
-        locked = (
-            StatusUpdate.objects.select_for_update(of=("self",))
-            .select_related("implementation__commitment")
-            .get(pk=update.pk)
+        # The implementation first, as `report_update` locks it: the two never wait crosswise.
+        implementation = (
+            Implementation.objects.select_for_update(of=("self",))
+            .select_related("commitment")
+            .get(pk=update.implementation_id)
         )
+        locked = StatusUpdate.objects.select_for_update().get(pk=update.pk)
         if locked.review_state != ReviewState.PENDING:
             raise ValidationError({"decision": _("This update has already been reviewed.")})
+        now = timezone.now()
         review = Review.objects.create(
-            update=locked, decision=decision, comment=comment.strip(), reviewed_by=by, reviewed_at=timezone.now()
+            update=locked, decision=decision, comment=comment.strip(), reviewed_by=by, reviewed_at=now
         )
         StatusUpdate.objects.filter(pk=locked.pk).update(review_state=decision)
-        tally_shift(status_change(locked.implementation, pending=-1))
-        # Only the latest update's review shows in the workspace; an older one stays in history.
-        Implementation.objects.filter(pk=locked.implementation_id, latest_update=locked).update(review_state=decision)
+        # A review is a change like a report: a new version (ETag), a new `updated_at`.
+        changes: dict[str, object] = {"version": implementation.version + 1, "updated_at": now}
+        if implementation.latest_update_id == locked.pk:
+            # The workspace shows the latest update's review; an older one's stays in its history.
+            changes["review_state"] = decision
+        after = implementation.status
+        if decision == ReviewState.RETURNED:
+            # A returned update is never the country's state: it falls back to the latest update
+            # not returned (or to "not reported"), until the country sends a correction.
+            standing = (
+                StatusUpdate.objects.filter(implementation=implementation)
+                .exclude(review_state=ReviewState.RETURNED)
+                .order_by("-sequence")
+                .values("status", "progress", "reported_at")
+                .first()
+            )
+            after = standing["status"] if standing else Status.NOT_REPORTED
+            changes.update(
+                status=after,
+                progress=standing["progress"] if standing else None,
+                last_reported_at=standing["reported_at"] if standing else None,
+            )
+        Implementation.objects.filter(pk=implementation.pk).update(**changes)
+        locked.implementation = implementation
+        tally_shift(status_change(implementation, before=implementation.status, after=after, pending=-1))
         audit_record(actor=by, action=f"review.{decision}", target=locked, changes={"comment": review.comment})
         update_reviewed.send(sender=Review, review=review)
     update.refresh_from_db()

@@ -44,7 +44,7 @@ UNREPORTED_EVERY = 10
 
 IMPLEMENTATION_COLUMNS = (
     *("id", "commitment_id", "country_id", "status", "progress"),
-    *("last_reported_at", "version", "latest_update_id", "review_state"),
+    *("last_reported_at", "version", "latest_update_id", "review_state", "updated_at"),
 )
 UPDATE_COLUMNS = (
     *("id", "implementation_id", "sequence", "status", "progress"),
@@ -245,7 +245,7 @@ def seed(size: SeedSize, *, progress: Progress) -> dict[str, int]:
         def implementation_rows() -> Iterator[tuple[Any, ...]]:
             for pk, commitment, country, history in cells():
                 if not history:
-                    yield (pk, commitment, country, Status.NOT_REPORTED, None, None, 0, None, "")
+                    yield (pk, commitment, country, Status.NOT_REPORTED, None, None, 0, None, "", None)
                     continue
                 last = history[-1]
                 state = ReviewState.ACCEPTED if last.accepted else ReviewState.PENDING
@@ -260,6 +260,8 @@ def seed(size: SeedSize, *, progress: Progress) -> dict[str, int]:
                     last.sequence,
                     latest,
                     state,
+                    # The review (three days after, see review_rows) is the last change when there is one.
+                    last.reported_at + datetime.timedelta(days=3) if last.accepted else last.reported_at,
                 )
 
         def update_rows() -> Iterator[tuple[Any, ...]]:
