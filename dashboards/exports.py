@@ -38,7 +38,7 @@ def block_rows(block: DeclarationBlock) -> list[list[str | int]]:
             [
                 row.commitment.number,
                 row.commitment.shown.text,
-                *(str(cell.status_label) if cell else "" for cell in row.cells),
+                *(cell.labelled if cell else "" for cell in row.cells),
                 _percent(row.figures.completion),
                 _percent(row.figures.average_progress),
             ]
@@ -49,7 +49,16 @@ def block_rows(block: DeclarationBlock) -> list[list[str | int]]:
 
 def summary_rows(country_figures: Sequence[tuple[object, Figures]]) -> list[list[str | int]]:
     labels = [str(label) for _code, label, _n in Figures().ordered_counts()]
-    header: list[str | int] = [_("Country"), *labels, _("Total"), _("Completion"), _("Avg. progress"), _("Stale")]
+    header: list[str | int] = [
+        _("Country"),
+        *labels,
+        _("Total"),
+        _("Completion"),
+        _("Avg. progress"),
+        _("Stale"),
+        _("Awaiting review"),
+        _("Completion (validated)"),
+    ]
     rows: list[list[str | int]] = [header]
     for country, figures in country_figures:
         rows.append(
@@ -60,6 +69,8 @@ def summary_rows(country_figures: Sequence[tuple[object, Figures]]) -> list[list
                 _percent(figures.completion),
                 _percent(figures.average_progress),
                 figures.stale,
+                figures.pending,
+                _percent(figures.validated_completion),
             ]
         )
     return rows

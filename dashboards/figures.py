@@ -17,11 +17,20 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from declarations.models import Commitment, Declaration, MemberCountry
 from declarations.selectors import translated
-from reporting.history import CURRENT_FIELDS, STATE_FIELDS, annotate_state, has_state, state_of_row
-from reporting.models import PENDING_REVIEW, Implementation, ReportingRound, Status
+from reporting.history import (
+    CURRENT_FIELDS,
+    STATE_FIELDS,
+    VALIDATED_STATUS,
+    annotate_state,
+    annotate_validated,
+    has_state,
+    state_of_row,
+)
+from reporting.models import PENDING_REVIEW, Implementation, ReportingRound, ReviewState, Status
 from reporting.tallies import tally_counts
 
 DONE = (Status.COMPLETED, Status.ONGOING)
@@ -35,10 +44,30 @@ class Cell:
     progress: int | None
     reported_at: datetime.datetime | None
     stale: bool
+    # The latest update's review: "pending" marks a state awaiting review, "returned" a latest
+    # report sent back (the cell then shows the standing report, awaiting correction).
+    review_state: str = ""
+    # The secretariat's validated status (latest accepted update), beside the country's own.
+    validated_status: str = Status.NOT_REPORTED
 
     @property
     def status_label(self) -> str:
         return str(Status(self.status).label)
+
+    @property
+    def review_note(self) -> str:
+        """What a reader must know before trusting the status: empty once the secretariat accepted it."""
+        if self.review_state == ReviewState.PENDING:
+            return gettext("awaiting review")
+        if self.review_state == ReviewState.RETURNED:
+            return gettext("returned, awaiting correction")
+        return ""
+
+    @property
+    def labelled(self) -> str:
+        """The status with its review note, as exports write it: "Completed (awaiting review)"."""
+        note = self.review_note if self.status != Status.NOT_REPORTED or self.review_state else ""
+        return f"{self.status_label} ({note})" if note else self.status_label
 
 
 @dataclass
@@ -48,12 +77,22 @@ class Figures:
     counts: Counter[str] = field(default_factory=Counter)
     progress_values: list[int] = field(default_factory=list)
     stale: int = 0
+    pending: int = 0  # shown states awaiting the secretariat's review
+    returned: int = 0  # latest reports returned, awaiting the country's correction
+    validated_done: int = 0  # completed or ongoing by the secretariat's validation
 
     def add(self, cell: Cell) -> None:
         self.counts[cell.status] += 1
         if cell.progress is not None:
             self.progress_values.append(cell.progress)
         self.stale += cell.stale
+        self.pending += cell.review_state == ReviewState.PENDING
+        self.returned += cell.review_state == ReviewState.RETURNED
+        self.validated_done += cell.validated_status in DONE
+
+    @property
+    def validated_completion(self) -> int | None:
+        return round(100 * self.validated_done / self.total) if self.total else None
 
     @property
     def total(self) -> int:
@@ -101,12 +140,18 @@ class Dashboard:
     country_figures: list[tuple[MemberCountry, Figures]]
     pending_reviews: int
     stale_days: int
+    validated_only: bool = False
 
 
 def _cells(implementations: QuerySet[Implementation], *, stale_before: datetime.datetime) -> Iterable[tuple[int, Cell]]:
     """(commitment id, cell) for each implementation, in the state the queryset asks for."""
     rows = implementations.values(
-        "pk", "commitment_id", "country_id", *CURRENT_FIELDS, *(STATE_FIELDS if has_state(implementations) else ())
+        "pk",
+        "commitment_id",
+        "country_id",
+        VALIDATED_STATUS,
+        *CURRENT_FIELDS,
+        *(STATE_FIELDS if has_state(implementations) else ()),
     )
     for row in rows:
         state = state_of_row(row)
@@ -117,6 +162,8 @@ def _cells(implementations: QuerySet[Implementation], *, stale_before: datetime.
             progress=state.progress,
             reported_at=state.reported_at,
             stale=state.reported_at is not None and state.reported_at < stale_before,
+            review_state=state.review_state,
+            validated_status=row[VALIDATED_STATUS],
         )
         yield row["commitment_id"], cell
 
@@ -127,7 +174,12 @@ def build_dashboard(
     countries: Sequence[MemberCountry] = (),
     statuses: Sequence[str] = (),
     reporting_round: ReportingRound | None = None,
+    validated_only: bool = False,
 ) -> Dashboard:
+    """The matrix and figures in the reported state (the country's word, pending review marked),
+    or with `validated_only` in the validated state (accepted reports only); a closed round shows
+    only what existed when it closed. Either way each cell also carries the validated status, so
+    the two read side by side."""
     stale_days: int = settings.RCM_STALE_DAYS
     stale_before = timezone.now() - datetime.timedelta(days=stale_days)
     implementations = Implementation.objects.filter(
@@ -135,8 +187,15 @@ def build_dashboard(
     ).order_by()
     if countries:
         implementations = implementations.filter(country__in=countries)
-    if reporting_round is not None:
-        implementations = annotate_state(implementations, reporting_round=reporting_round)
+    closed_at = reporting_round.closed_at if reporting_round is not None else None
+    if closed_at is not None:
+        # Frozen: a declaration loaded after the close is not part of what the round saw.
+        implementations = implementations.filter(commitment__declaration__created_at__lte=closed_at)
+    if reporting_round is not None or validated_only:
+        implementations = annotate_state(
+            implementations, reporting_round=reporting_round, before=closed_at, accepted_only=validated_only
+        )
+    implementations = annotate_validated(implementations, reporting_round=reporting_round, before=closed_at)
     prefetch_related_objects(list(declarations), *translated(commitment=None))
     declaration_by_id = {declaration.pk: declaration for declaration in declarations}
     commitments = {
@@ -196,4 +255,5 @@ def build_dashboard(
         ),
         pending_reviews=sum(pending.values()),
         stale_days=stale_days,
+        validated_only=validated_only,
     )

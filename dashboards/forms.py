@@ -61,6 +61,12 @@ class DashboardFilterForm(forms.Form):
         help_text=_("Show the state as reported in this round."),
     )
 
+    validated_only = forms.BooleanField(
+        required=False,
+        label=_("Validated only"),
+        help_text=_("Count only reports the secretariat accepted (instead of what countries reported)."),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The menus from plain values, read only if the form is shown (an export never reads them);

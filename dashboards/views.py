@@ -31,6 +31,7 @@ def _dashboard_from(form: DashboardFilterForm) -> Dashboard:
         countries=[data["country"]] if data["country"] else [],
         statuses=data["status"],
         reporting_round=data["round"],
+        validated_only=data["validated_only"],
     )
 
 

@@ -56,6 +56,26 @@ def annotate_state(
     )
 
 
+VALIDATED_STATUS = "validated_status"
+
+
+def annotate_validated(
+    queryset: QuerySet[Implementation],
+    *,
+    reporting_round: ReportingRound | None = None,
+    before: datetime.datetime | None = None,
+) -> QuerySet[Implementation]:
+    """Add `validated_status`: the status of the latest accepted update (`not_reported` if none),
+    so the secretariat's validation reads beside the country's reported state in the same rows."""
+    accepted = StatusUpdate.objects.filter(implementation=OuterRef("pk"), review_state=ReviewState.ACCEPTED)
+    if reporting_round is not None:
+        accepted = accepted.filter(reporting_round=reporting_round)
+    if before is not None:
+        accepted = accepted.filter(reported_at__lt=before)
+    latest = accepted.order_by("-sequence").values("status")[:1]
+    return queryset.annotate(**{VALIDATED_STATUS: Coalesce(Subquery(latest), Value(Status.NOT_REPORTED))})
+
+
 def has_state(queryset: QuerySet[Implementation]) -> bool:
     return "state_status" in queryset.query.annotations
 

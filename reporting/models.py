@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Commitment, Declaration, MemberCountry
@@ -31,12 +30,13 @@ class ReviewState(models.TextChoices):
 
 class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
     def current(self) -> ReportingRound | None:
-        """The open round that started most recently: the one new reports count towards."""
-        return (
-            self.filter(closed_at__isnull=True, starts_on__lte=timezone.localdate())
-            .order_by("-starts_on", "-pk")
-            .first()
-        )
+        """The round new reports count towards: the one not closed (one at a time), even before its start.
+
+        Rounds cover time without gaps: a report made while no round is open, or after one
+        closed and before the next starts, belongs to the next round. When no round is open at
+        all, reports wait unassigned and `rounds.services.round_open` gives them to the round it opens.
+        """
+        return self.filter(closed_at__isnull=True).order_by("-starts_on", "-pk").first()
 
 
 class ReportingRound(models.Model):

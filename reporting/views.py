@@ -7,6 +7,7 @@ from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -69,6 +70,7 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "filter_form": filterset.form,
             "may_report": can_report_for_country(request.user, country),
             "current_round": selectors.current_round(),
+            "today": timezone.localdate(),
         },
         status=status_code,
     )

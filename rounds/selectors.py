@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from declarations.models import MemberCountry
-from reporting.models import Implementation, ReportingRound, StatusUpdate
+from reporting.models import Implementation, ReportingRound, ReviewState, StatusUpdate
 
 
 def round_scope(reporting_round: ReportingRound) -> QuerySet[Implementation]:
@@ -42,7 +42,10 @@ def round_progress(reporting_round: ReportingRound) -> list[RoundProgress]:
             {**row, "name": names.get(row["iso3"], row["name"])} for row in reporting_round.closed_figures["countries"]
         ]
         return sorted((RoundProgress(**row) for row in frozen), key=lambda row: row.name)
-    in_round = StatusUpdate.objects.filter(reporting_round=reporting_round, implementation=OuterRef("pk"))
+    # A returned report is not the country's word: it counts once corrected.
+    in_round = StatusUpdate.objects.filter(reporting_round=reporting_round, implementation=OuterRef("pk")).exclude(
+        review_state=ReviewState.RETURNED
+    )
     rows = (
         round_scope(reporting_round)
         .annotate(reported=Exists(in_round))

@@ -15,7 +15,7 @@ from accounts.models import User
 from audit.services import audit_record
 from core.permissions import is_secretariat
 from declarations.models import Declaration
-from reporting.models import ReportingRound
+from reporting.models import ReportingRound, StatusUpdate
 from rounds.selectors import round_progress
 
 
@@ -40,11 +40,17 @@ def round_open(
             raise ValidationError(errors)
         reporting_round = ReportingRound.objects.create(name=name.strip(), starts_on=starts_on, due_on=due_on)
         reporting_round.declarations.set(declarations)
+        # Reports made while no round was open belong to the next one to open: this one.
+        waiting = StatusUpdate.objects.filter(reporting_round__isnull=True).update(reporting_round=reporting_round)
         audit_record(
             actor=by,
             action="round.open",
             target=reporting_round,
-            changes={"due_on": due_on.isoformat(), "declarations": [d.pk for d in declarations]},
+            changes={
+                "due_on": due_on.isoformat(),
+                "declarations": [d.pk for d in declarations],
+                "reports_carried_in": waiting,
+            },
         )
     return reporting_round
 

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat
@@ -59,15 +60,32 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET: what closing freezes, and a warning before the due date; POST with `confirm`: close."""
     reporting_round = get_object_or_404(ReportingRound, pk=pk)
-    try:
-        services.round_close(reporting_round=reporting_round, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("Round “%(name)s” is closed; its figures are frozen.") % {"name": reporting_round.name}
-        )
-    return redirect("rounds:round-detail", pk=pk)
+    if not is_secretariat(request.user):
+        raise PermissionDenied(_("Only the secretariat closes reporting rounds."))
+    if reporting_round.closed_at is not None:
+        messages.error(request, _("“%(name)s” is already closed.") % {"name": reporting_round.name})
+        return redirect("rounds:round-detail", pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.round_close(reporting_round=reporting_round, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Round “%(name)s” is closed; its figures are frozen.") % {"name": reporting_round.name}
+            )
+        return redirect("rounds:round-detail", pk=pk)
+    return render(
+        request,
+        "rounds/round_close.html",
+        {
+            "round": reporting_round,
+            "progress": selectors.round_progress(reporting_round),
+            "early": timezone.localdate() < reporting_round.due_on,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from dashboards.figures import Cell, CommitmentRow
-from reporting.models import Status
+from reporting.models import ReviewState, Status
 
 register = template.Library()
 
@@ -45,6 +45,17 @@ def matrix_cells(context: template.Context, row: CommitmentRow, own_country_id: 
             '<span aria-hidden="true">—</span><span class="visually-hidden">{}</span>', gettext("Not reported")
         )
         cache["stale"] = format_html('<span class="cell-flag">{}</span>', gettext("stale"))
+        # Icon and text: a mark readable without colour, and by a screen reader.
+        cache["review"] = {
+            ReviewState.PENDING: format_html(
+                '<span class="cell-flag review-pending"><span aria-hidden="true">⏳</span> {}</span>',
+                gettext("awaiting review"),
+            ),
+            ReviewState.RETURNED: format_html(
+                '<span class="cell-flag review-returned"><span aria-hidden="true">↩</span> {}</span>',
+                gettext("returned, awaiting correction"),
+            ),
+        }
         cache["not_followed"] = format_html(
             '<td class="cell"><span class="visually-hidden">{}</span></td>', gettext("not followed")
         )
@@ -62,4 +73,6 @@ def _cell(cell: Cell | None, own_country_id: int | None, cache: dict[str, Any]) 
     shown = cache["not_reported"] if not_reported else cache["badges"][cell.status]
     progress = f' <span class="muted">{int(cell.progress)}%</span>' if cell.progress is not None else ""
     stale = f" {cache['stale']}" if cell.stale else ""
-    return f'<td class="{classes}"><a href="{cache["url"](int(cell.pk))}">{shown}</a>{progress}{stale}</td>'
+    review = cache["review"].get(cell.review_state)
+    review = f" {review}" if review else ""
+    return f'<td class="{classes}"><a href="{cache["url"](int(cell.pk))}">{shown}</a>{progress}{stale}{review}</td>'

@@ -77,7 +77,7 @@ def test_a_bad_round_form_says_why(login_as, rcm_data):
 def test_closing_a_round_over_http(login_as, rcm_data, who, expected):
     today = timezone.localdate()
     reporting_round = ReportingRound.objects.create(name="R", starts_on=today, due_on=today)
-    response = login_as(who).post(reverse("rounds:round-close", args=[reporting_round.pk]))
+    response = login_as(who).post(reverse("rounds:round-close", args=[reporting_round.pk]), {"confirm": "yes"})
     assert response.status_code == expected
     reporting_round.refresh_from_db()
     assert (reporting_round.closed_at is not None) == (expected == 302)
