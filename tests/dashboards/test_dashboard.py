@@ -77,7 +77,8 @@ def test_matrix_cells_link_each_implementation_and_say_their_state(login_as, rep
     (silent,) = [cell for cell in cells if f'href="{mex_silent}"' in cell]
     assert silent.startswith('<td class="cell not-reported own">')
     assert '<span class="visually-hidden">Not reported</span>' in silent
-    (stale,) = [cell for cell in cells if "cell-flag" in cell]
+    (stale,) = [cell for cell in cells if 'class="cell-flag">' in cell]
+    assert all("⏳" in cell and "awaiting review" in cell for cell in cells if "not-reported" not in cell)
     assert stale.startswith('<td class="cell stale">') and '<span class="muted">20%</span>' in stale
     assert sum(' own"' in cell for cell in cells) == 3  # Mexico's column, for Mexico's official
 
@@ -120,11 +121,11 @@ def test_exports_have_a_sheet_per_declaration(login_as, reported, darien):
     small_sheet = next(workbook[name] for name in workbook.sheetnames if name.startswith("Small"))
     rows = list(small_sheet.iter_rows(values_only=True))
     assert rows[1][:4] == ("No.", "Recommended action", "GTM", "MEX")
-    assert rows[2][2:4] == ("Ongoing", "Completed")
+    assert rows[2][2:4] == ("Ongoing (awaiting review)", "Completed (awaiting review)")
     csv_response = client.get(reverse("dashboards:dashboard"), {"declaration": reported.pk, "format": "csv"})
     table = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
     assert table[0] == ["Small Declaration of Testing"]
-    assert table[2][2:4] == ["Ongoing", "Completed"]
+    assert table[2][2:4] == ["Ongoing (awaiting review)", "Completed (awaiting review)"]
 
 
 # --- public summary, regional actions -------------------------------------------------------------
