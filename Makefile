@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make run` is the development server: SQLite in the project folder unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=1
 
-.PHONY: help install run serve migrate seed test lint format check-deploy e2e clean messages makemessages bench
+.PHONY: help install run serve migrate seed test test-sqlite lint format check-deploy e2e clean messages makemessages bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -57,8 +57,15 @@ format: install  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint messages  ## Lint, type-check and run the whole suite (PostgreSQL at TEST_DATABASE_URL)
+# The whole suite twice: on PostgreSQL (TEST_DATABASE_URL; REQUIRE_POSTGRES=1 makes a missing server a
+# failure), then on SQLite, `make run`'s database, where only the tests marked `postgres` skip. Browser
+# tests (E2E=1) run in the first pass only: they check pages, which the second pass already renders.
+test: lint messages  ## Lint, type-check and run the whole suite on PostgreSQL, then again on SQLite
 	$(BIN)/pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL=sqlite:// E2E= $(BIN)/pytest $(PYTEST_ARGS)
+
+test-sqlite: messages  ## Only the SQLite pass of `make test`
+	TEST_DATABASE_URL=sqlite:// E2E= $(BIN)/pytest $(PYTEST_ARGS)
 
 # Translations: the .po files are the source (under version control), the .mo files are built.
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
