@@ -23,11 +23,10 @@ from declarations.models import Commitment, Declaration, MemberCountry
 from declarations.selectors import translated
 from reporting.history import (
     CURRENT_FIELDS,
-    STATE_FIELDS,
     VALIDATED_STATUS,
     annotate_state,
     annotate_validated,
-    has_state,
+    state_fields,
     state_of_row,
 )
 from reporting.models import PENDING_REVIEW, Implementation, ReportingRound, ReviewState, Status
@@ -151,7 +150,7 @@ def _cells(implementations: QuerySet[Implementation], *, stale_before: datetime.
         "country_id",
         VALIDATED_STATUS,
         *CURRENT_FIELDS,
-        *(STATE_FIELDS if has_state(implementations) else ()),
+        *state_fields(implementations),
     )
     for row in rows:
         state = state_of_row(row)

@@ -63,7 +63,7 @@ def export_rows(implementations: QuerySet[Implementation], labels: dict[str, str
             state.progress,
             state.reported_at.isoformat() if state.reported_at else "",
             state.version,
-            row["review_state"],
+            state.review_state,
         ]
 
 

@@ -39,13 +39,20 @@ def annotate_state(
     With no matching update the state is `not_reported`, progress, date and review state empty,
     version 0.
     """
-    updates = StatusUpdate.objects.filter(implementation=OuterRef("pk")).exclude(review_state=ReviewState.RETURNED)
+    every = StatusUpdate.objects.filter(implementation=OuterRef("pk"))
     if before is not None:
-        updates = updates.filter(reported_at__lt=before)
+        every = every.filter(reported_at__lt=before)
     if reporting_round is not None:
-        updates = updates.filter(reporting_round=reporting_round)
+        every = every.filter(reporting_round=reporting_round)
+    updates = every.exclude(review_state=ReviewState.RETURNED)
     if accepted_only:
         updates = updates.filter(review_state=ReviewState.ACCEPTED)
+    else:
+        # The latest matching update was returned: the state shown is the one before it, marked
+        # "returned, awaiting correction" as the current state is.
+        queryset = queryset.annotate(
+            state_latest_review=Subquery(every.order_by("-sequence").values("review_state")[:1])
+        )
     latest = updates.order_by("-sequence")
     return queryset.annotate(
         state_status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NOT_REPORTED)),
@@ -80,6 +87,13 @@ def has_state(queryset: QuerySet[Implementation]) -> bool:
     return "state_status" in queryset.query.annotations
 
 
+def state_fields(queryset: QuerySet[Implementation]) -> tuple[str, ...]:
+    """The `annotate_state` columns this queryset carries, to read with `.values()` (none without it)."""
+    if not has_state(queryset):
+        return ()
+    return (*STATE_FIELDS, *(("state_latest_review",) if "state_latest_review" in queryset.query.annotations else ()))
+
+
 @dataclass(frozen=True)
 class State:
     status: str
@@ -97,7 +111,9 @@ def state_of(implementation: Implementation) -> State:
             progress=getattr(implementation, "state_progress", None),
             reported_at=getattr(implementation, "state_reported_at", None),
             version=getattr(implementation, "state_version", 0),
-            review_state=getattr(implementation, "state_review_state", ""),
+            review_state=_shown_review(
+                getattr(implementation, "state_review_state", ""), getattr(implementation, "state_latest_review", None)
+            ),
         )
     return State(
         status=implementation.status,
@@ -106,6 +122,10 @@ def state_of(implementation: Implementation) -> State:
         version=implementation.version,
         review_state=implementation.review_state,
     )
+
+
+def _shown_review(state_review: str, latest_review: str | None) -> str:
+    return ReviewState.RETURNED if latest_review == ReviewState.RETURNED else state_review
 
 
 # The current state's columns, and those `annotate_state` adds; `state_of_row` reads either.
@@ -121,7 +141,7 @@ def state_of_row(row: dict[str, Any]) -> State:
             progress=row["state_progress"],
             reported_at=row["state_reported_at"],
             version=row["state_version"],
-            review_state=row["state_review_state"],
+            review_state=_shown_review(row["state_review_state"], row.get("state_latest_review")),
         )
     return State(
         status=row["status"],

@@ -15,7 +15,7 @@ from core.permissions import can_view_all_countries
 from declarations.models import Declaration, MemberCountry
 from declarations.selectors import translated
 from reporting.filters import ImplementationFilter, ReviewQueueFilter
-from reporting.history import STATE_FIELDS, STATE_STATUS, annotate_state, end_of_day, has_state
+from reporting.history import STATE_STATUS, annotate_state, end_of_day, state_fields
 from reporting.models import Evidence, Implementation, ReportingRound, ReviewState, Status, StatusUpdate
 from reporting.tallies import tally_counts, tally_total
 
@@ -157,9 +157,7 @@ ROW_FIELDS = (
 
 def implementation_rows(queryset: QuerySet[Implementation], *extra: str) -> QuerySet[Implementation, dict[str, Any]]:
     """The same implementations as dictionaries of ROW_FIELDS and `extra` (and the `as_of` state if annotated)."""
-    rows: QuerySet[Implementation, dict[str, Any]] = queryset.values(
-        *ROW_FIELDS, *extra, *(STATE_FIELDS if has_state(queryset) else ())
-    )
+    rows: QuerySet[Implementation, dict[str, Any]] = queryset.values(*ROW_FIELDS, *extra, *state_fields(queryset))
     return rows
 
 

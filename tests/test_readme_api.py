@@ -20,6 +20,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -159,8 +160,8 @@ def _token(base: str, username: str) -> str:
         return token
 
 
-def _get(url: str, token: str) -> dict:
+def _get(url: str, token: str) -> dict[str, Any]:
     request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})  # noqa: S310 -- local
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 -- local
-        data: dict = json.load(response)
+        data: dict[str, Any] = json.load(response)
         return data

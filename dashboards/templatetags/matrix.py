@@ -48,7 +48,7 @@ def matrix_cells(context: template.Context, row: CommitmentRow, own_country_id: 
         # Icon and text: a mark readable without colour, and by a screen reader.
         cache["review"] = {
             ReviewState.PENDING: format_html(
-                '<span class="cell-flag review-pending"><span aria-hidden="true">⏳</span> {}</span>',
+                '<span class="cell-flag review-pending"><span aria-hidden="true">◷</span> {}</span>',
                 gettext("awaiting review"),
             ),
             ReviewState.RETURNED: format_html(

@@ -78,7 +78,7 @@ def test_matrix_cells_link_each_implementation_and_say_their_state(login_as, rep
     assert silent.startswith('<td class="cell not-reported own">')
     assert '<span class="visually-hidden">Not reported</span>' in silent
     (stale,) = [cell for cell in cells if 'class="cell-flag">' in cell]
-    assert all("⏳" in cell and "awaiting review" in cell for cell in cells if "not-reported" not in cell)
+    assert all("◷" in cell and "awaiting review" in cell for cell in cells if "not-reported" not in cell)
     assert stale.startswith('<td class="cell stale">') and '<span class="muted">20%</span>' in stale
     assert sum(' own"' in cell for cell in cells) == 3  # Mexico's column, for Mexico's official
 

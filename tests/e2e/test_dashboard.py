@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from reporting.models import ReportingRound
-from reporting.services import report_update
+from reporting.services import report_update, review_update
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot, sign_in
 
@@ -30,12 +30,29 @@ def test_secretariat_opens_a_round_and_prepares_the_meeting(
     reporting_round = ReportingRound.objects.get()
     assert [d.title for d in reporting_round.declarations.all()] == ["Darien Declaration"]
 
-    report_update(implementation=mex_implementation, by=official_mex, status="in_progress", progress=40, summary="x")
+    update = report_update(
+        implementation=mex_implementation, by=official_mex, status="in_progress", progress=40, summary="x"
+    )
     page.get_by_role("link", name="Dashboard for this round").click()
     page.get_by_role("heading", name="Reported in 2026 second semester").wait_for()
     mexico = page.locator("tr", has=page.get_by_role("rowheader", name="Mexico")).first
     assert mexico.locator("td").nth(1).inner_text() == "1"  # reported in the round
     screenshot(page, "dashboard-round")
+    mex_cell = page.locator("td.cell", has_text="In progress").first
+    assert "awaiting review" in mex_cell.inner_text()
+
+    # Returned: the matrix falls back to what Mexico reported before (nothing) and says so.
+    review_update(update=update, by=secretariat, decision="returned", comment="Attach the minutes.")
+    round_url = page.url
+    page.reload()
+    page.get_by_text("returned, awaiting correction").first.wait_for()
+    assert page.locator("td.cell", has_text="In progress").count() == 0
+    assert page.locator("td.cell", has_text="returned, awaiting correction").count() == 1
+    screenshot(page, "dashboard-returned")
+    page.get_by_label("Validated only").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_text("Validated state:").wait_for()
+    page.goto(round_url)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel (one sheet per declaration)").click()

@@ -108,7 +108,7 @@ def test_pending_reports_are_marked_and_validated_only_counts_accepted(login_as,
 
     client = login_as("secretariat")
     html = client.get(reverse("dashboards:dashboard"), {"declaration": small.pk}).content.decode()
-    assert "⏳" in html and "awaiting review" in html
+    assert "◷" in html and "awaiting review" in html
     assert "Done (validated)" in html
     html = client.get(
         reverse("dashboards:dashboard"), {"declaration": small.pk, "validated_only": "on"}
@@ -278,11 +278,9 @@ def test_closing_asks_for_confirmation_and_warns_before_the_due_date(login_as, r
     assert "Closing the round freezes what it shows" in page
     assert "Warning:" in page
     assert client.post(url).status_code == 400  # no confirmation, nothing closed
-    early.refresh_from_db()
-    assert early.closed_at is None
+    assert ReportingRound.objects.get(pk=early.pk).closed_at is None
     assert client.post(url, {"confirm": "yes"}).status_code == 302
-    early.refresh_from_db()
-    assert early.closed_at is not None
+    assert ReportingRound.objects.get(pk=early.pk).closed_at is not None
 
     due = ReportingRound.objects.create(name="Due", starts_on=today, due_on=today)
     assert "Warning:" not in client.get(reverse("rounds:round-close", args=[due.pk])).content.decode()
@@ -377,3 +375,17 @@ def test_reviewed_updates_keep_the_implementation_list_in_step_with_the_tallies(
         Implementation.objects.filter(commitment__declaration=small, country__iso3="MEX", status="completed").count()
         == 1
     )
+
+
+def test_a_rounds_dashboard_marks_a_returned_report_and_does_not_count_it(small, official_mex, secretariat):
+    today = timezone.localdate()
+    reporting_round = round_open(name="R1", starts_on=today, due_on=today, declarations=[small], by=secretariat)
+    update = report(implementation(small, 1, "MEX"), official_mex, "completed")
+    review_update(update=update, by=secretariat, decision="returned", comment="Send the decree.")
+    board = build_dashboard(declarations=[small], reporting_round=reporting_round)
+    cell = cell_of(board, "MEX", 1)
+    assert (cell.status, cell.review_state) == ("not_reported", "returned")
+    assert board.figures.done == 0
+    from rounds.selectors import round_progress
+
+    assert {row.iso3: row.reported for row in round_progress(reporting_round)}["MEX"] == 0
