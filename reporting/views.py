@@ -106,13 +106,14 @@ def _render_implementation(
     status: int = 200,
 ) -> HttpResponse:
     may_report = can_report_for(request.user, implementation)
+    history = list(selectors.implementation_history(implementation=implementation))
     if may_report and form is None:
         initial: dict[str, object] = {"version": implementation.version}
-        if implementation.is_reported:
-            initial.update(status=implementation.status, progress=implementation.progress)
+        if history:
+            # The latest report, returned or not: a correction starts from what was sent.
+            initial.update(status=history[0].status, progress=history[0].progress)
         form = ReportForm(initial=initial)
         links = LinkFormSet(prefix="links")
-    history = list(selectors.implementation_history(implementation=implementation))
     return render(
         request,
         "reporting/implementation_detail.html",
