@@ -262,6 +262,11 @@ LIST_PARAMETERS = [
         "not reported by then.",
     ),
     OpenApiParameter(
+        "validated_only",
+        OpenApiTypes.BOOL,
+        description="The validated state (latest accepted update) instead of the reported one (latest not returned).",
+    ),
+    OpenApiParameter(
         "ordering",
         OpenApiTypes.STR,
         description="declaration, number, country, status, progress, last_reported_at; prefix - to reverse.",

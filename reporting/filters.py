@@ -88,6 +88,10 @@ class ImplementationFilter(SharedFilterSet):
     as_of = django_filters.DateFilter(
         method="filter_as_of", label=_("State at the end of this day (YYYY-MM-DD), computed from the history")
     )
+    # The validated state (latest accepted update) instead of the reported one; with as_of, at that date.
+    validated_only = django_filters.BooleanFilter(
+        method="filter_validated_only", label=_("Validated only"), widget=django_filters.widgets.BooleanWidget()
+    )
     country = CachedCountryFilter(label=_("Country (ISO3)"), method="filter_country")
     declaration = DeclarationFilter(
         field_name="commitment__declaration",
@@ -122,12 +126,32 @@ class ImplementationFilter(SharedFilterSet):
 
     class Meta:
         model = Implementation
-        fields = ["as_of", "country", "declaration", "status", "updated_since", "search", "not_reported_in_round"]
+        fields = [
+            "as_of",
+            "validated_only",
+            "country",
+            "declaration",
+            "status",
+            "updated_since",
+            "search",
+            "not_reported_in_round",
+        ]
 
     def filter_as_of(
         self, queryset: QuerySet[Implementation], name: str, value: datetime.date | None
     ) -> QuerySet[Implementation]:
-        return annotate_state(queryset, before=end_of_day(value)) if value else queryset
+        if not value:
+            return queryset
+        return annotate_state(
+            queryset, before=end_of_day(value), accepted_only=bool(self.form.cleaned_data.get("validated_only"))
+        )
+
+    def filter_validated_only(
+        self, queryset: QuerySet[Implementation], name: str, value: bool | None
+    ) -> QuerySet[Implementation]:
+        if not value or has_state(queryset):  # with as_of, `filter_as_of` already took it into account
+            return queryset
+        return annotate_state(queryset, accepted_only=True)
 
     def filter_status(
         self, queryset: QuerySet[Implementation], name: str, value: list[str]

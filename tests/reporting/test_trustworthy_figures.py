@@ -389,3 +389,21 @@ def test_a_rounds_dashboard_marks_a_returned_report_and_does_not_count_it(small,
     from rounds.selectors import round_progress
 
     assert {row.iso3: row.reported for row in round_progress(reporting_round)}["MEX"] == 0
+
+
+def test_the_list_offers_the_validated_state(api, mex_implementation, official_mex, secretariat):
+    accepted = report(mex_implementation, official_mex, "planned", 10)
+    review_update(update=accepted, by=secretariat, decision="accepted")
+    report(mex_implementation, official_mex, "in_progress", 50)  # awaiting review
+    client = api("observer")
+
+    def mex_row(**params):
+        rows = client.get("/api/v1/implementations/", {"country": "MEX", "page_size": 500, **params}).json()
+        (row,) = [r for r in rows["results"] if r["id"] == mex_implementation.pk]
+        return row["status"], row["progress"], row["review_state"]
+
+    assert mex_row() == ("in_progress", 50, "pending")
+    assert mex_row(validated_only="true") == ("planned", 10, "accepted")
+    assert mex_row(validated_only="true", as_of=timezone.localdate().isoformat()) == ("planned", 10, "accepted")
+    counted = client.get("/api/v1/implementations/", {"validated_only": "true", "status": "planned"}).json()
+    assert counted["count"] == 1
