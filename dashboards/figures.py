@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from declarations.models import Commitment, Declaration, MemberCountry
 from declarations.selectors import translated
@@ -57,7 +57,7 @@ class Cell:
     def review_note(self) -> str:
         """What a reader must know before trusting the status: empty once the secretariat accepted it."""
         if self.review_state == ReviewState.PENDING:
-            return gettext("awaiting review")
+            return pgettext("one implementation", "awaiting review")
         if self.review_state == ReviewState.RETURNED:
             return gettext("returned, awaiting correction")
         return ""

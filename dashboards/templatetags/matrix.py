@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from dashboards.figures import Cell, CommitmentRow
 from reporting.models import ReviewState, Status
@@ -49,7 +49,7 @@ def matrix_cells(context: template.Context, row: CommitmentRow, own_country_id: 
         cache["review"] = {
             ReviewState.PENDING: format_html(
                 '<span class="cell-flag review-pending"><span aria-hidden="true">◷</span> {}</span>',
-                gettext("awaiting review"),
+                pgettext("one implementation", "awaiting review"),
             ),
             ReviewState.RETURNED: format_html(
                 '<span class="cell-flag review-returned"><span aria-hidden="true">↩</span> {}</span>',
