@@ -58,14 +58,13 @@ format: install  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff format .
 
 # The whole suite twice: on PostgreSQL (TEST_DATABASE_URL; REQUIRE_POSTGRES=1 makes a missing server a
-# failure), then on SQLite, `make run`'s database, where only the tests marked `postgres` skip. Browser
-# tests (E2E=1) run in the first pass only: they check pages, which the second pass already renders.
+# failure), then on SQLite, `make run`'s database, where only the tests marked `postgres` skip.
 test: lint messages  ## Lint, type-check and run the whole suite on PostgreSQL, then again on SQLite
 	$(BIN)/pytest $(PYTEST_ARGS)
-	TEST_DATABASE_URL=sqlite:// E2E= $(BIN)/pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL=sqlite:// $(BIN)/pytest $(PYTEST_ARGS)
 
 test-sqlite: messages  ## Only the SQLite pass of `make test`
-	TEST_DATABASE_URL=sqlite:// E2E= $(BIN)/pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL=sqlite:// $(BIN)/pytest $(PYTEST_ARGS)
 
 # Translations: the .po files are the source (under version control), the .mo files are built.
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
