@@ -33,7 +33,7 @@ from declarations.parser.countries import _country_matcher, _CountryMatcher, _si
 from declarations.parser.dates import _adoption, _score_dates
 from declarations.parser.document import _continues_paragraph, _Document, _estimate_wrap_width, _line_starts
 from declarations.parser.errors import ParseError, Problem
-from declarations.parser.lines import _marker, _split_lines
+from declarations.parser.lines import _is_heading, _marker, _split_lines
 from declarations.parser.lists import _action_list, _commitments
 from declarations.parser.result import (
     FIELDS,
@@ -160,6 +160,7 @@ def text_blocks(text: str, *, countries: Sequence[CountryName] = MEMBER_COUNTRIE
             line is None
             or line.blank
             or (first is not None and previous is not None and _marker(line.text) is not None)
+            or (previous is not None and (_is_heading(previous.text) or _is_heading(line.text)))
             or (previous is not None and not _continues_paragraph(doc, previous, line, 0, in_item=False))
         )
         if ends and first is not None and previous is not None:

@@ -142,20 +142,31 @@ _INLINE_MARKER_RE = re.compile(rf"(?P<gap>\s{{1,8}})(?P<number>\d{{1,2}})[.)]-?\
 # A sentence ends at ".", ";", "!" or "?" unless the word before is an abbreviation ("D.C.", "Sr.", "No.").
 _SENTENCE_GAP_RE = re.compile(rf"(?<=[.;!?])(?P<gap>[ ]{{1,8}})(?={_OPENING}|\d{{1,2}}\s)")
 _COLON_GAP_RE = re.compile(rf"(?<=:)(?P<gap>[ ]{{1,8}})(?={_OPENING})")
-_ABBREVIATION_RE = re.compile(r"(?:\b[^\W\d_]{1,3}|\b(?:[^\W\d_]\.){2,}|\b(?:etc|art|núm|num))\.$", re.IGNORECASE)
+_ABBREVIATION_RE = re.compile(
+    r"(?:\b[^\W\d_]{1,3}|\b(?:[^\W\d_]\.){2,}|\b(?:etc|art|núm|num)|(?:^|\s)\d{1,3})\.$", re.IGNORECASE
+)
 # "DECLARACIÓN DE SAN SALVADOR Los Viceministros …": a capitalised heading run, then a sentence.
 _CAPS_WORD = rf"[{_UPPER}0-9][{_UPPER}0-9\-.,“”\"]*"
 _HEADING_RUN_RE = re.compile(
     rf"(?:^|(?<=\n))(?:{_CAPS_WORD}[ ]){{1,24}}{_CAPS_WORD}(?P<gap>[ ]{{1,8}})(?=[{_UPPER}][a-záéíóúñü])"
 )
-# A paragraph of this many characters is a page that lost its line breaks, not a paragraph.
+# A paragraph of this many characters is a page that lost its line breaks, not a paragraph;
+# so is a long line in a text of two or three lines.
 _ONE_LINE_LENGTH = 1500
+_FEW_LINES = 3
+_FEW_LINES_LENGTH = 400
+
+
+def _is_one_line(text: str) -> bool:
+    lines = [line for line in text.split("\n") if line.strip()]
+    longest = max((len(line) for line in lines), default=0)
+    return longest > _ONE_LINE_LENGTH or (len(lines) <= _FEW_LINES and longest > _FEW_LINES_LENGTH)
 
 
 def _reflow(cleaned: _Cleaned) -> _Cleaned:
     text = cleaned.text
     gaps: list[tuple[int, int]] = [match.span("gap") for match in _INLINE_LEAD_IN_RE.finditer(text)]
-    one_line = max((len(line) for line in text.split("\n")), default=0) > _ONE_LINE_LENGTH
+    one_line = _is_one_line(text)
     if one_line:
         gaps += _numbered_chain_gaps(text)
         gaps += [

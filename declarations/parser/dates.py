@@ -123,7 +123,7 @@ def _as_dateline(doc: _Document, mention: _DateMention) -> _DateMention | None:
     return _DateMention(mention.date, mention.start, mention.end, score=DATELINE, place=place)
 
 
-_IN_RE = re.compile(r"\b(?:in|at|en)\s+")
+_IN_RE = re.compile(r"\b(?:in|at|en)\s+", re.IGNORECASE)
 _MEETING_RE = re.compile(
     r"\b(?:met|meet|meeting|gathered|held|convened|assembled|adopted|approved|signed|done|"
     r"reunid[oa]s?|reuni[oó]n|celebrad[oa]|congregad[oa]s?|adoptad[oa]|aprobad[oa]|firmad[oa]|dad[oa])\b",

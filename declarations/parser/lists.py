@@ -286,7 +286,7 @@ def _paragraphs_after(doc: _Document, start: int) -> tuple[list[_Item], int]:
 
 # "We recognize the need to …", "Nos comprometemos a …", "Reconocemos …": the Conference speaking.
 _WE_RE = re.compile(
-    r"(?:we\s+(?!the\b|,)|nosotros\s|nos\s+\w+(?:amos|emos|imos)\b|[A-ZÁÉÍÓÚ][a-záéíóúñ]+(?:amos|emos|imos)\b)"
+    r"(?:[Ww]e\s+(?!the\b|,)|[Nn]osotros\s|[Nn]os\s+\w+(?:amos|emos|imos)\b|[A-ZÁÉÍÓÚ][a-záéíóúñ]+(?:amos|emos|imos)\b)"
 )
 
 

@@ -219,6 +219,13 @@ def _kind(text: str) -> str:
     return "other"
 
 
+_BANNER_RE = re.compile(
+    r".{0,80}?(?:conference\s+on\s+migration|conferencia\s+regional\s+sobre\s+migraci[oó]n|\bRCM|\bCRM)\s+"
+    r"(?=(?:special\s+|joint\s+|extraordinary\s+)?declaration\b|declaraci[oó]n\b)",
+    re.IGNORECASE,
+)
+
+
 def _title_and_kind(doc: _Document, language: str, actions_start: int) -> tuple[str, str, Evidence]:
     heading = _heading(doc)
     quoted = _quoted_title(doc, actions_start)
@@ -228,6 +235,11 @@ def _title_and_kind(doc: _Document, language: str, actions_start: int) -> tuple[
     if not raw and (meeting := _meeting_name(doc)) is not None:
         span = meeting
         raw = doc.clean[meeting[0] : meeting[1]]
+    if banner := _BANNER_RE.match(raw):
+        # "XXI REGIONAL CONFERENCE ON MIGRATION DECLARATION OF MANAGUA": a page without line breaks.
+        raw = raw[banner.end() :]
+        if span is not None and len(chosen) == 1:
+            span = (span[0] + banner.end(), span[1])
     title = _tidy_title(raw) if raw else ""
     kind = _kind(" ".join(filter(None, (" ".join(line.text for line in heading), quoted[1] if quoted else ""))))
     if not title or span is None:
