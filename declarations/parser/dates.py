@@ -26,6 +26,8 @@ POSTED = 1  # a bare date above the text: a web page's posting date, used only i
 OTHER = 0
 
 _DATELINE_SUFFIX_RE = re.compile(r"[\s.,;)]*")
+_DATELINE_PREFIX = 100
+_SCORED_AT_EACH_END = 100
 
 
 _ENGLISH_MONTHS = "january february march april may june july august september october november december"
@@ -99,9 +101,11 @@ def _as_dateline(doc: _Document, mention: _DateMention) -> _DateMention | None:
     """The mention scored as a dateline ("Panama City, March 25, 2022" on its own line)."""
     line = doc.line_at(mention.start)
     end_line = doc.line_at(max(mention.start, mention.end - 1))
+    if mention.start - line.start > _DATELINE_PREFIX or end_line.end - mention.end > _DATELINE_PREFIX:
+        return None  # the date is inside a paragraph (and slicing a long line for each date costs)
     prefix = _collapse(doc.clean[line.start : mention.start])
     suffix = doc.clean[mention.end : max(mention.end, end_line.end)]
-    if not _DATELINE_SUFFIX_RE.fullmatch(suffix) or len(prefix) > 100:
+    if not _DATELINE_SUFFIX_RE.fullmatch(suffix) or len(prefix) > _DATELINE_PREFIX:
         return None
     above = doc.lines[line.index - 1] if line.index > 0 else None
     if not prefix and above is not None and not above.blank:
@@ -112,7 +116,7 @@ def _as_dateline(doc: _Document, mention: _DateMention) -> _DateMention | None:
     if above is not None and not above.blank and not (_ends_sentence(above.text) or _is_all_caps(above.text)):
         return None  # the end of a wrapped sentence ("…reunidos en Tegucigalpa,\nHonduras, el 1 de …")
     if not prefix:
-        body_started = any(_ends_sentence(other.text) for other in doc.lines[: line.index])
+        body_started = doc.first_sentence_line is not None and doc.first_sentence_line < line.index
         score = DATELINE if body_started else POSTED
         return _DateMention(mention.date, mention.start, mention.end, score=score)
     closing = _CLOSING_PREFIX_RE.match(prefix) if prefix[0].isupper() else None
@@ -154,14 +158,22 @@ def _in_meeting_sentence(doc: _Document, mention: _DateMention, countries: _Coun
 def _score_dates(doc: _Document, countries: _CountryMatcher) -> None:
     """Score every date mention and remember which lines are datelines (they close lists)."""
     scored: list[_DateMention] = []
-    for mention in _date_mentions(doc.clean):
+    mentions = _date_mentions(doc.clean)
+    # A declaration names a few dozen dates at most; in a list of thousands, the ones in the
+    # middle are not the adoption's and are not worth reading each one's sentence.
+    if len(mentions) > 2 * _SCORED_AT_EACH_END:
+        middle = mentions[_SCORED_AT_EACH_END:-_SCORED_AT_EACH_END]
+        mentions = mentions[:_SCORED_AT_EACH_END] + mentions[-_SCORED_AT_EACH_END:]
+    else:
+        middle = []
+    for mention in mentions:
         dateline = _as_dateline(doc, mention)
         if dateline is not None:
             doc.dateline_lines.add(doc.line_at(mention.start).index)
             scored.append(dateline)
         else:
             scored.append(_in_meeting_sentence(doc, mention, countries))
-    doc.dates = scored
+    doc.dates = sorted(scored + middle, key=lambda mention: mention.start)
 
 
 @dataclass(frozen=True)

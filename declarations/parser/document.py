@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -32,6 +33,11 @@ class _Document:
     wrap_width: int | None = None
     dates: list[_DateMention] = field(default_factory=list)
     dateline_lines: set[int] = field(default_factory=set)
+
+    @functools.cached_property
+    def first_sentence_line(self) -> int | None:
+        """The index of the first line that ends a sentence: where the body of the text begins."""
+        return next((line.index for line in self.lines if not line.blank and _ends_sentence(line.text)), None)
 
     @property
     def clean(self) -> str:

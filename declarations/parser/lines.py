@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+
+# Lines are asked the same questions many times over (and hostile inputs repeat lines).
+_CACHE_SIZE = 16_384
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ _SUB_RE = re.compile(r"([a-zA-Z]|[ivxlIVXL]{2,5})([.)])\s+")
 _ROMAN_RE = re.compile(r"(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _marker(text: str) -> _Marker | None:
     """The list marker at the start of a (stripped, non-blank) line, if any."""
     if match := _PAREN_NUMBER_RE.match(text):
@@ -132,13 +137,18 @@ def _is_all_caps(text: str, *, threshold: float = 0.8, minimum: int = 3) -> bool
     return sum(1 for ch in cased if ch.isupper()) >= threshold * len(cased)
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _is_heading(text: str) -> bool:
     """An all-caps line such as "CONCLUSIONS", "ACORDARON:" or "II. RECOMMENDATIONS"."""
     return (
-        _is_all_caps(text, threshold=0.85, minimum=6)
+        not text.rstrip('"”’»').endswith((",", ";", "."))
+        and len(text) < _LONGEST_HEADING
         and len(text.split()) <= 15
-        and not text.rstrip('"”’»').endswith((",", ";", "."))
+        and _is_all_caps(text, threshold=0.85, minimum=6)
     )
+
+
+_LONGEST_HEADING = 300
 
 
 # Where an unnumbered list of actions ends: the meeting's own narrative after it.
@@ -155,6 +165,7 @@ _NARRATIVE_RE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _is_narrative(text: str) -> bool:
     """ "They noted with interest …", "Finally, …", thanks to the host: what happened, not an action."""
     return bool(_NARRATIVE_RE.match(text))
@@ -163,6 +174,7 @@ def _is_narrative(text: str) -> bool:
 _SHORT_HEADING_WORDS = 6
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _is_short_heading(text: str) -> bool:
     """ "Conclusions", "Acuerdos", "Recommended actions": a heading in normal case, never an item."""
     words = text.split()
