@@ -25,6 +25,22 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
             "the signatories are named only as “%(phrase)s”: every Member Country is assumed; check them"
         ),
         "no_title": "no title found",
+        "unsupported_type": "only .txt, .docx and .pdf files can be read, not %(extension)s",
+        "too_large": "the file is %(size)s bytes; a declaration file is at most %(limit)s bytes",
+        "text_too_long": "the file holds more than %(limit)s characters of text, far more than a declaration",
+        "not_docx": "the file is not a readable Word (.docx) document",
+        "docx_too_large": "the Word document unpacks to %(size)s bytes, far more than a declaration (at most %(limit)s)",
+        "docx_no_text": "the Word document has no text",
+        "not_pdf": "the file is not a readable PDF",
+        "pdf_encrypted": "the PDF is protected by a password; save it without the protection and try again",
+        "pdf_too_many_pages": "the PDF has %(pages)s pages; a declaration has at most %(limit)s",
+        "pdf_no_text": (
+            "the PDF has no text layer (a scanned image?); run it through text recognition (OCR) "
+            "or paste the text instead"
+        ),
+        "no_such_file": "no such file",
+        "is_directory": "it is a directory, not a file",
+        "unreadable": "cannot be read (%(reason)s)",
     }
 )
 # Without these a declaration cannot be loaded; the other problems only ask for a check.
