@@ -50,6 +50,7 @@ run: seed messages  ## Install, migrate, load data, create demo users, serve on 
 lint: install  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(RUN_ENV) $(BIN)/mypy .
 
 format: install  ## Apply ruff's fixes and formatting

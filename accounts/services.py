@@ -68,7 +68,7 @@ def user_create(
     return user
 
 
-SECRETARIAT_APPS = ("accounts", "declarations", "commitments", "audit")
+SECRETARIAT_APPS = ("accounts", "declarations", "reporting", "rounds", "audit")
 
 
 def secretariat_group() -> Group:

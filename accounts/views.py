@@ -79,7 +79,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's view (which keeps this session and ends every other one), plus the API tokens."""
 
     template_name = "registration/password_change.html"
-    success_url = reverse_lazy("commitments:workspace")
+    success_url = reverse_lazy("reporting:workspace")
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)

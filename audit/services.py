@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from accounts.models import User
 from audit.models import AuditEntry
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def audit_record(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from audit.selectors import audit_entry_list
-from rcm_tracker.permissions import can_view_audit
+from core.permissions import can_view_audit
 
 
 @require_GET

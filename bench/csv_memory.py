@@ -24,7 +24,7 @@ import django
 django.setup()
 
 from accounts.models import Role, User  # noqa: E402
-from commitments import exports, selectors  # noqa: E402
+from reporting import exports, selectors  # noqa: E402
 
 
 def peak_rss_mib() -> float:

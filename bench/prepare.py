@@ -23,10 +23,10 @@ from django.db import connection  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
-from commitments.models import Implementation  # noqa: E402
-from commitments.synthetic import CODES  # noqa: E402
+from core.api import encode_cursor  # noqa: E402
 from declarations.models import Declaration  # noqa: E402
-from rcm_tracker.api import encode_cursor  # noqa: E402
+from reporting.models import Implementation  # noqa: E402
+from reporting.synthetic import CODES  # noqa: E402
 
 
 def user(username: str, role: str) -> User:
@@ -49,9 +49,9 @@ implementation = (
     Implementation.objects.filter(country__iso3=country, version__gt=1).order_by("pk").values_list("pk", flat=True)
 ).first()
 with connection.cursor() as cursor:
-    cursor.execute("SELECT count(*) FROM commitments_implementation")
+    cursor.execute("SELECT count(*) FROM reporting_implementation")
     implementations = cursor.fetchone()[0]
-    cursor.execute("SELECT count(*) FROM commitments_statusupdate")
+    cursor.execute("SELECT count(*) FROM reporting_statusupdate")
     updates = cursor.fetchone()[0]
     cursor.execute("SELECT pg_database_size(current_database())")
     database_bytes = cursor.fetchone()[0]

@@ -10,10 +10,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from commitments.filters import SharedFilterSet, apply_filters
+from core.api import PAGE_PARAMETERS, ApiView, Pagination, paginated
+from core.filters import SharedFilterSet, apply_filters
 from declarations import selectors
 from declarations.models import Commitment, CommitmentTranslation, Declaration, DeclarationTranslation, MemberCountry
-from rcm_tracker.api import PAGE_PARAMETERS, ApiView, Pagination, paginated
 
 
 class CountryOut(serializers.ModelSerializer[MemberCountry]):

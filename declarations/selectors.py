@@ -96,25 +96,12 @@ def _signatories_in_text_order() -> Prefetch[str, QuerySet[Signatory], str]:
     )
 
 
-def declaration_get(
-    *, pk: int, with_regional: bool = False, language: str | None = None, every_language: bool = False
-) -> Declaration:
-    """One declaration with its signatories (in text order) and its numbered commitments; with
-    `with_regional`, each commitment's regional implementation (`commitment.regional`, 0 or 1);
-    the commitments' texts in `language` (default: the current one), or in every language."""
-    from commitments.models import Implementation
-
+def declaration_get(*, pk: int, language: str | None = None, every_language: bool = False) -> Declaration:
+    """One declaration with its signatories (in text order) and its numbered commitments, their
+    texts in `language` (default: the current one), or in every language."""
     commitments = Commitment.objects.order_by("number").prefetch_related(
         *translated(declaration=None, language=language, every=every_language)
     )
-    if with_regional:
-        commitments = commitments.prefetch_related(
-            Prefetch(
-                "implementations",
-                queryset=Implementation.objects.filter(country__is_regional=True),
-                to_attr="regional",
-            )
-        )
     return Declaration.objects.prefetch_related(
         _signatories_in_text_order(), Prefetch("commitments", queryset=commitments), *translated(commitment=None)
     ).get(pk=pk)

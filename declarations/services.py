@@ -1,19 +1,20 @@
-"""Every write to declarations, their commitments and their implementations goes through here."""
+"""Every write to declarations and their commitments goes through here.
+
+What hangs off a declaration in the apps above (implementations, their counts) is kept in step by
+those apps, through the signals in `declarations.signals`, inside the same transaction.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from audit.services import audit_record
-from commitments.models import Implementation
-from commitments.tallies import tally_recount
 from declarations.models import (
     Commitment,
     CommitmentTranslation,
@@ -23,6 +24,10 @@ from declarations.models import (
     Signatory,
 )
 from declarations.parser import ParsedDeclaration
+from declarations.signals import declaration_changed, declaration_changing
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class DeclarationLoadError(Exception):
@@ -86,10 +91,20 @@ def declaration_load(
     declaration.language = parsed.language
     _save_text(declaration, parsed=parsed, source_text=source_text, digest=digest, source_name=source_name)
 
+    dropped_numbers = sorted(set(declaration.commitments.values_list("number", flat=True)) - _numbers(parsed))
+    signed = set(declaration.signatory_links.values_list("country_id", flat=True))
+    dropped_countries = signed - {country.pk for country in countries}
+    for _receiver, refusal in declaration_changing.send(
+        sender=Declaration,
+        declaration=declaration,
+        dropped_numbers=dropped_numbers,
+        dropped_countries=dropped_countries,
+    ):
+        if refusal:
+            raise DeclarationLoadError(refusal)
     changes = _sync_commitments(declaration, parsed)
     changes += _sync_signatories(declaration, countries)
-    _create_missing_implementations(declaration)
-    tally_recount(declarations=[declaration])
+    declaration_changed.send(sender=Declaration, declaration=declaration, dropped_countries=dropped_countries)
     audit_record(
         actor=by,
         action=f"declaration.{action[:-1]}",
@@ -128,6 +143,10 @@ def _countries_for(iso3_codes: tuple[str, ...]) -> list[MemberCountry]:
     return [by_code[code] for code in iso3_codes]
 
 
+def _numbers(parsed: ParsedDeclaration) -> set[int]:
+    return {c.number for c in parsed.commitments}
+
+
 def _sync_commitments(declaration: Declaration, parsed: ParsedDeclaration) -> list[str]:
     current = {c.number: c for c in declaration.commitments.all()}
     wanted = {c.number: c for c in parsed.commitments}
@@ -135,21 +154,6 @@ def _sync_commitments(declaration: Declaration, parsed: ParsedDeclaration) -> li
 
     removed = sorted(set(current) - set(wanted))
     if removed:
-        reported = sorted(
-            set(
-                Implementation.objects.filter(
-                    commitment__declaration=declaration, commitment__number__in=removed, version__gt=0
-                ).values_list("commitment__number", flat=True)
-            )
-        )
-        if reported:
-            raise DeclarationLoadError(
-                _(
-                    "the new text drops commitment(s) %(numbers)s, "
-                    "on which countries have already reported; correct the text or move those reports first"
-                )
-                % {"numbers": ", ".join(map(str, reported))}
-            )
         Commitment.objects.filter(declaration=declaration, number__in=removed).delete()
         changes.append(_("removed commitment(s) %(numbers)s") % {"numbers": ", ".join(map(str, removed))})
 
@@ -186,43 +190,12 @@ def _sync_signatories(declaration: Declaration, countries: list[MemberCountry]) 
     if before == after:
         return []
 
-    dropped = set(before) - set(after)
-    if dropped:
-        reported = (
-            Implementation.objects.filter(commitment__declaration=declaration, country_id__in=dropped, version__gt=0)
-            .values_list("country__iso3", flat=True)
-            .distinct()
-        )
-        if reported:
-            raise DeclarationLoadError(
-                _(
-                    "the new text no longer names %(codes)s as signatory, "
-                    "but that country has already reported on this declaration"
-                )
-                % {"codes": ", ".join(sorted(reported))}
-            )
-        Implementation.objects.filter(commitment__declaration=declaration, country_id__in=dropped).delete()
-
     declaration.signatory_links.all().delete()
     Signatory.objects.bulk_create(
         Signatory(declaration=declaration, country=country, position=position)
         for position, country in enumerate(countries, start=1)
     )
     return [_("changed the signatories")] if before else []
-
-
-def _create_missing_implementations(declaration: Declaration) -> None:
-    country_ids = list(declaration.signatory_links.values_list("country_id", flat=True))
-    commitment_ids = list(declaration.commitments.values_list("pk", flat=True))
-    existing = set(
-        Implementation.objects.filter(commitment_id__in=commitment_ids).values_list("commitment_id", "country_id")
-    )
-    Implementation.objects.bulk_create(
-        Implementation(commitment_id=commitment_id, country_id=country_id)
-        for commitment_id in commitment_ids
-        for country_id in country_ids
-        if (commitment_id, country_id) not in existing
-    )
 
 
 @dataclass

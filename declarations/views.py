@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.http import AuthenticatedHttpRequest
+from core.permissions import can_manage_declarations
 from declarations import selectors
 from declarations.forms import (
     CommitmentForm,
@@ -48,8 +50,6 @@ from declarations.services import (
     source_sha256,
 )
 from declarations.templatetags.bilingual import requested_version
-from rcm_tracker.http import AuthenticatedHttpRequest
-from rcm_tracker.permissions import can_manage_declarations
 
 
 @require_GET
@@ -57,9 +57,9 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
     return render(request, "declarations/declaration_list.html", {"declarations": selectors.declaration_list()})
 
 
-def _get_declaration_or_404(pk: int, *, language: str, with_regional: bool = False) -> Declaration:
+def _get_declaration_or_404(pk: int, *, language: str) -> Declaration:
     try:
-        return selectors.declaration_get(pk=pk, with_regional=with_regional, language=language)
+        return selectors.declaration_get(pk=pk, language=language)
     except Declaration.DoesNotExist:
         raise Http404(_("No such declaration.")) from None
 
@@ -67,7 +67,7 @@ def _get_declaration_or_404(pk: int, *, language: str, with_regional: bool = Fal
 @require_GET
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = requested_version(request)
-    declaration = _get_declaration_or_404(pk, language=version, with_regional=True)
+    declaration = _get_declaration_or_404(pk, language=version)
     return render(request, "declarations/declaration_detail.html", {"declaration": declaration, "version": version})
 
 

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from django.db.models import Max, QuerySet
 
 from accounts.models import Role, User
-from commitments.models import StatusUpdate
 from declarations.models import MemberCountry
 from declarations.selectors import translated
 from notifications.models import DigestLog, Notification, NotificationPreference
+from reporting.models import StatusUpdate
 
 
 def unread_count(*, user: User) -> int:

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from commitments.models import Implementation, Review, ReviewState, StatusUpdate
 from notifications import selectors
 from notifications.models import DigestLog, Notification, NotificationKind, NotificationPreference
+from reporting.models import Implementation, Review, ReviewState, StatusUpdate
 
 # A digest lists at most this many reports; the review queue has them all.
 DIGEST_MAX_ITEMS = 200
@@ -61,7 +61,7 @@ def notify_review(*, review: Review) -> Notification | None:
         pk=update.implementation_id
     )
     accepted = review.decision == ReviewState.ACCEPTED
-    path = reverse("commitments:implementation-detail", args=[implementation.pk])
+    path = reverse("reporting:implementation-detail", args=[implementation.pk])
     with translation.override(recipient.preferred_language):
         facts = {
             "declaration": implementation.commitment.declaration.shown.text,
@@ -192,7 +192,7 @@ def _deliver_digest(
 ) -> None:
     start, end = (timezone.localtime(moment) for moment in window)
     pending = sum(1 for update in updates if update.review_state == ReviewState.PENDING)
-    queue = reverse("commitments:review-queue")
+    queue = reverse("reporting:review-queue")
     with translation.override(user.preferred_language):
         summary = ngettext(
             "%(count)d new report since %(start)s (%(pending)d awaiting review).",
@@ -231,4 +231,4 @@ def _deliver_digest(
 
 
 def _implementation_path(update: StatusUpdate) -> str:
-    return reverse("commitments:implementation-detail", args=[update.implementation_id])
+    return reverse("reporting:implementation-detail", args=[update.implementation_id])

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.http import AuthenticatedHttpRequest
 from notifications import selectors, services
 from notifications.forms import PreferenceForm
 from notifications.models import Notification
-from rcm_tracker.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 

@@ -15,9 +15,9 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled, Validatio
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from commitments import api as commitments_api
+from core.api import not_found
 from declarations import api as declarations_api
-from rcm_tracker.api import not_found
+from reporting import api as reporting_api
 
 app_name = "api"
 
@@ -70,16 +70,16 @@ urlpatterns = [
     path("declarations/", declarations_api.DeclarationList.as_view(), name="declaration-list"),
     path("declarations/<int:pk>/", declarations_api.DeclarationDetail.as_view(), name="declaration-detail"),
     path("commitments/", declarations_api.CommitmentList.as_view(), name="commitment-list"),
-    path("implementations/", commitments_api.ImplementationList.as_view(), name="implementation-list"),
-    path("implementations/<int:pk>/", commitments_api.ImplementationDetail.as_view(), name="implementation-detail"),
+    path("implementations/", reporting_api.ImplementationList.as_view(), name="implementation-list"),
+    path("implementations/<int:pk>/", reporting_api.ImplementationDetail.as_view(), name="implementation-detail"),
     path(
         "implementations/<int:pk>/updates/",
-        commitments_api.ImplementationUpdates.as_view(),
+        reporting_api.ImplementationUpdates.as_view(),
         name="implementation-updates",
     ),
-    path("updates/<int:pk>/evidence/", commitments_api.UpdateEvidence.as_view(), name="update-evidence"),
-    path("evidence/<int:pk>/download/", commitments_api.EvidenceDownload.as_view(), name="evidence-download"),
-    path("summary/", commitments_api.Summary.as_view(), name="summary"),
+    path("updates/<int:pk>/evidence/", reporting_api.UpdateEvidence.as_view(), name="update-evidence"),
+    path("evidence/<int:pk>/download/", reporting_api.EvidenceDownload.as_view(), name="evidence-download"),
+    path("summary/", reporting_api.Summary.as_view(), name="summary"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", SwaggerDocs.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*$", not_found),

@@ -14,14 +14,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
-from commitments.api import ImplementationOut
+from reporting.api import ImplementationOut
 
 # The list's own columns, in its order: the ceiling returns the same JSON keys.
 FIELDS = ImplementationOut.Meta.fields
 SQL = """
 SELECT i.id, c.declaration_id, i.commitment_id, c.number, c.text, m.iso3, i.status, i.progress,
        i.last_reported_at, i.version, i.review_state
-FROM commitments_implementation i
+FROM reporting_implementation i
 JOIN declarations_commitment c ON c.id = i.commitment_id
 JOIN declarations_membercountry m ON m.id = i.country_id
 WHERE m.iso3 = %s

@@ -77,6 +77,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First, so that its templates (the site layout, Swagger UI's page) win over the libraries' own.
+    "core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -91,17 +93,21 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
-    "accounts",
-    "declarations",
-    "commitments",
+    # The project's apps, in layers: each imports only from `core` and the apps listed above it (README, "Layout").
     "audit",
+    "declarations",
+    "accounts",
+    "reporting",
     "notifications",
+    "rounds",
+    "dashboards",
+    "spreadsheets",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "rcm_tracker.middleware.ContentSecurityPolicyMiddleware",
-    "rcm_tracker.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -120,7 +126,7 @@ WSGI_APPLICATION = "rcm_tracker.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -152,7 +158,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["rcm_tracker.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache when several app servers run: throttling counts, API tokens and country codes (so a
@@ -183,7 +189,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "commitments:workspace"
+LOGIN_REDIRECT_URL = "reporting:workspace"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
@@ -262,7 +268,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rcm_tracker.renderers.OrjsonRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["core.renderers.OrjsonRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -274,7 +280,7 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "600/minute"),
         "token": env_str("API_THROTTLE_TOKEN", "10/minute"),  # password guessing through the token endpoint
     },
-    "EXCEPTION_HANDLER": "rcm_tracker.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # `format` is ours (json, csv, xlsx), not DRF's content negotiation.
     "URL_FORMAT_OVERRIDE": None,
@@ -299,14 +305,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "rcm_tracker.api.add_error_responses",
+        "core.api.add_error_responses",
     ],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "DeclarationKindEnum": "declarations.models.DeclarationKind",
-        "StatusEnum": "commitments.models.Status",
-        "ReportableStatusEnum": "commitments.models.REPORTABLE_STATUSES",
-        "EvidenceKindEnum": "commitments.models.EvidenceKind",
+        "StatusEnum": "reporting.models.Status",
+        "ReportableStatusEnum": "reporting.models.REPORTABLE_STATUSES",
+        "EvidenceKindEnum": "reporting.models.EvidenceKind",
     },
 }
 

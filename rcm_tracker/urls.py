@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from accounts.views import LoginView, PasswordChangeView, language_set
+from core.api import not_found as api_not_found
 from rcm_tracker import views
-from rcm_tracker.api import not_found as api_not_found
 
 admin.site.site_header = _("RCM Commitment Tracker — administration")
 admin.site.site_title = _("RCM Commitment Tracker")
@@ -21,7 +21,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),
     path("declarations/", include("declarations.urls")),
-    path("", include("commitments.urls")),
+    # The spreadsheet paths sit under /countries/<ISO3>/ beside the country page, so they come first.
+    path("", include("spreadsheets.urls")),
+    path("", include("reporting.urls")),
+    path("", include("dashboards.urls")),
+    path("rounds/", include("rounds.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("rcm_tracker.api_urls")),

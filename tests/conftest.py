@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import subprocess
@@ -14,10 +15,16 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import user_create
 from declarations.models import Declaration, DeclarationTranslation, MemberCountry
+from declarations.parser import parse_declaration
+from declarations.services import declaration_load
+from reporting.models import Implementation, StatusUpdate
+from reporting.services import report_update
+from tests.factories import SMALL, implementation
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILES = sorted((ROOT / "fixtures" / "declarations").glob("*.txt"))
@@ -144,7 +151,7 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def mex_implementation(darien: Declaration) -> Any:
-    from commitments.models import Implementation
+    from reporting.models import Implementation
 
     return Implementation.objects.select_related("country", "commitment").get(
         commitment__declaration=darien, commitment__number=1, country__iso3="MEX"
@@ -190,3 +197,37 @@ def default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# A small declaration and a known set of reports on it (tests.factories.SMALL).
+@pytest.fixture
+def small(rcm_data) -> Declaration:
+    return declaration_load(parsed=parse_declaration(SMALL), source_text=SMALL).declaration
+
+
+@pytest.fixture
+def reported(small, official_mex, official_gtm):
+    """MEX: 1 completed, 2 in progress 50%, 3 not reported. GTM: 1 ongoing, 2 not started, 3 stale planned 20%."""
+    report_update(
+        implementation=implementation(small, 1, "MEX"), by=official_mex, status="completed", progress=None, summary="a"
+    )
+    report_update(
+        implementation=implementation(small, 2, "MEX"), by=official_mex, status="in_progress", progress=50, summary="b"
+    )
+    report_update(
+        implementation=implementation(small, 1, "GTM"), by=official_gtm, status="ongoing", progress=None, summary="c"
+    )
+    report_update(
+        implementation=implementation(small, 2, "GTM"),
+        by=official_gtm,
+        status="not_started",
+        progress=None,
+        summary="d",
+    )
+    old = report_update(
+        implementation=implementation(small, 3, "GTM"), by=official_gtm, status="planned", progress=20, summary="e"
+    )
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    StatusUpdate.objects.filter(pk=old.pk).update(reported_at=long_ago)
+    Implementation.objects.filter(pk=old.implementation_id).update(last_reported_at=long_ago)
+    return small

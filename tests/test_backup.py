@@ -22,7 +22,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from psycopg import sql
 
-from audit.management import archive
+from reporting.management import archive
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rcm").rsplit("/", 1)[0]
@@ -32,8 +32,8 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pag
 POPULATE = f"""
 import io
 from accounts.models import User
-from commitments.models import Implementation
-from commitments.services import FileInput, LinkInput, report_update
+from reporting.models import Implementation
+from reporting.services import FileInput, LinkInput, report_update
 
 official = User.objects.get(username="ana.mex")
 for n, implementation in enumerate(Implementation.objects.filter(country__iso3="MEX").order_by("pk")[:3]):
@@ -137,16 +137,16 @@ def assert_populated(snapshot: Snapshot, media: dict[str, str]) -> None:
     """The data the round trip has to bring back is really there (a test of an empty site proves nothing)."""
     assert len(snapshot["declarations_declaration"]) == 2
     assert len(snapshot["declarations_commitment"]) == 28
-    assert len(snapshot["commitments_implementation"]) > 200
-    assert len(snapshot["commitments_statusupdate"]) == 6
-    assert len(snapshot["commitments_evidence"]) == 12
+    assert len(snapshot["reporting_implementation"]) > 200
+    assert len(snapshot["reporting_statusupdate"]) == 6
+    assert len(snapshot["reporting_evidence"]) == 12
     assert len(snapshot["audit_auditentry"]) >= 6 + 2 + 1  # reports, declarations, the user
     assert len([name for name in media if name.startswith("evidence/")]) == 6
 
 
 def assert_evidence_files_match_rows(url: str, media: Path) -> None:
     with psycopg.connect(url) as conn:
-        rows = conn.execute("SELECT file, sha256 FROM commitments_evidence WHERE kind = 'file'").fetchall()
+        rows = conn.execute("SELECT file, sha256 FROM reporting_evidence WHERE kind = 'file'").fetchall()
     assert len(rows) == 6
     for name, digest in rows:
         assert hashlib.sha256((media / name).read_bytes()).hexdigest() == digest
@@ -202,7 +202,7 @@ def test_restore_brings_back_every_row_and_file_after_damage(pg_site: Site) -> N
     with psycopg.connect(pg_site.database_url) as conn:
         conn.execute("SET session_replication_role = replica")
         conn.execute("DELETE FROM declarations_declaration WHERE title LIKE 'Darien%'")
-        conn.execute("UPDATE commitments_statusupdate SET summary = 'rewritten'")
+        conn.execute("UPDATE reporting_statusupdate SET summary = 'rewritten'")
         conn.execute("DELETE FROM audit_auditentry")
     for name in media_before:
         (pg_site.media / name).unlink()
@@ -249,7 +249,7 @@ def test_a_refused_restore_changes_nothing(
         rewrite_archive(pg_site.archive, archive_file, change)
     # Something the restore would undo, so "nothing changed" is visible.
     with psycopg.connect(pg_site.database_url) as conn:
-        conn.execute("UPDATE commitments_statusupdate SET summary = 'after the backup' WHERE sequence = 2")
+        conn.execute("UPDATE reporting_statusupdate SET summary = 'after the backup' WHERE sequence = 2")
     before, media_before = pg_snapshot(pg_site.database_url), pg_site.media_files()
 
     result = pg_site.manage("restore", str(archive_file), *(["--yes"] if change else []), stdin=stdin, expect=1)
@@ -286,13 +286,13 @@ def test_sqlite_round_trip(tmp_path: Path) -> None:
         if name != archive.MANIFEST:
             return data
         body = archive.unseal(data)
-        body["migrations"]["commitments"].append("9999_from_the_future")
+        body["migrations"]["reporting"].append("9999_from_the_future")
         return archive.seal(body)
 
     newer = tmp_path / "newer.tar.gz"
     rewrite_archive(site.archive, newer, add_future_migration)
     result = site.manage("restore", str(newer), "--yes", expect=1)
-    assert "commitments.9999_from_the_future" in result.stderr
+    assert "reporting.9999_from_the_future" in result.stderr
     assert sqlite_snapshot(database) == before
 
 

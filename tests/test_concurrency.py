@@ -438,14 +438,14 @@ def test_concurrent_reports_through_gunicorn_keep_history_and_current_state_cons
         stored: dict[int, list[tuple[int, int, str, int | None, Any]]] = defaultdict(list)
         for implementation_id, update_id, sequence, status, progress, reported_at in db.execute(
             "SELECT implementation_id, id, sequence, status, progress, reported_at"
-            " FROM commitments_statusupdate ORDER BY implementation_id, sequence"
+            " FROM reporting_statusupdate ORDER BY implementation_id, sequence"
         ):
             stored[implementation_id].append((update_id, sequence, status, progress, reported_at))
         current = {
             row[0]: row[1:]
             for row in db.execute(
                 "SELECT id, status, progress, version, latest_update_id, last_reported_at"
-                " FROM commitments_implementation WHERE id = ANY(%s)",
+                " FROM reporting_implementation WHERE id = ANY(%s)",
                 [targets],
             )
         }

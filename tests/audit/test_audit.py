@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from commitments.services import report_update
+from reporting.services import report_update
 
 pytestmark = pytest.mark.django_db
 

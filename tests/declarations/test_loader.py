@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from commitments.models import Implementation
 from declarations.models import Commitment, Declaration, Signatory
+from reporting.models import Implementation
 from tests.conftest import ROOT, SEED_FILES, manage_py
 
 pytestmark = pytest.mark.django_db

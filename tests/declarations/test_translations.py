@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from audit.models import AuditEntry
-from commitments.models import Implementation
 from declarations.models import (
     Commitment,
     CommitmentTranslation,
@@ -21,6 +20,7 @@ from declarations.models import (
     DeclarationTranslation,
     MemberCountry,
 )
+from reporting.models import Implementation
 from tests.conftest import ROOT, SPANISH_SEED_FILES, manage_py
 
 pytestmark = pytest.mark.django_db
@@ -240,7 +240,7 @@ def test_country_names_follow_the_language(rcm_data):
 def test_the_countries_page_sorts_by_the_shown_name(login_as, language, first, last):
     client = login_as("observer")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    page = client.get(reverse("commitments:country-list")).content.decode()
+    page = client.get(reverse("reporting:country-list")).content.decode()
     names = [c.name_en if language == "en" else c.name_es for c in MemberCountry.objects.filter(is_regional=False)]
     positions = sorted((page.index(f">{name}</a>"), name) for name in names)
     assert positions[0][1] == first
@@ -292,28 +292,28 @@ def test_full_text_page_in_spanish_anchors_the_spanish_actions(login_as, darien)
 
 
 def test_workspace_implementation_and_queue_in_spanish(login_as, official_mex, mex_implementation, secretariat):
-    from commitments.services import report_update
+    from reporting.services import report_update
 
     client = spanish(login_as("official_mex"))
-    html = client.get(reverse("commitments:country-detail", args=["MEX"])).content.decode()
+    html = client.get(reverse("reporting:country-detail", args=["MEX"])).content.decode()
     assert "<h1>México" in html and 'lang="es">Coordinar la elaboración de una hoja de ruta' in html
     assert 'lang="es">Declaración de Darién</a>' in html and "tag-unofficial" in html
-    html = client.get(reverse("commitments:implementation-detail", args=[mex_implementation.pk])).content.decode()
+    html = client.get(reverse("reporting:implementation-detail", args=[mex_implementation.pk])).content.decode()
     assert '<p lang="es">Coordinar la elaboración' in html
     assert '<a href="?version=en" hreflang="en" lang="en">Read in English</a>' in html
-    html = client.get(reverse("commitments:implementation-detail", args=[mex_implementation.pk]), {"version": "en"})
+    html = client.get(reverse("reporting:implementation-detail", args=[mex_implementation.pk]), {"version": "en"})
     assert '<p lang="en">Coordinating the development of a regional roadmap' in html.content.decode()
 
     report_update(implementation=mex_implementation, by=official_mex, status="planned", progress=None, summary="Plan")
     client.force_login(secretariat)
-    html = client.get(reverse("commitments:review-queue")).content.decode()
+    html = client.get(reverse("reporting:review-queue")).content.decode()
     assert 'México · <span lang="es">Declaración de Darién, acción 1</span>' in html
     assert 'lang="es">Coordinar la elaboración' in html
 
 
 def test_dashboard_and_its_export_in_spanish(login_as, darien):
     client = spanish(login_as("observer"))
-    html = client.get(reverse("commitments:dashboard"), {"declaration": darien.pk}).content.decode()
+    html = client.get(reverse("dashboards:dashboard"), {"declaration": darien.pk}).content.decode()
     assert '<h2 id="matrix-' in html and 'lang="es">Declaración de Darién</h2>' in html
     assert 'lang="es">Realizar campañas' in html
     # countries sorted by their Spanish names: Estados Unidos comes before Guatemala
@@ -321,7 +321,7 @@ def test_dashboard_and_its_export_in_spanish(login_as, darien):
     # the filter menus name declarations and countries in Spanish too, sorted as read, the choice kept
     assert f'<option value="{darien.pk}" selected>Declaración de Darién</option>' in html
     assert html.index('<option value="USA">Estados Unidos</option>') < html.index('<option value="GTM">Guatemala')
-    csv_text = client.get(reverse("commitments:dashboard"), {"declaration": darien.pk, "format": "csv"}).content
+    csv_text = client.get(reverse("dashboards:dashboard"), {"declaration": darien.pk, "format": "csv"}).content
     csv_text = csv_text.decode("utf-8-sig")
     assert csv_text.startswith("Declaración de Darién")
     assert "Realizar campañas" in csv_text and "Estados Unidos" in csv_text
@@ -329,7 +329,7 @@ def test_dashboard_and_its_export_in_spanish(login_as, darien):
 
 def test_spreadsheet_download_in_spanish(login_as):
     client = spanish(login_as("official_mex"))
-    response = client.get(reverse("commitments:spreadsheet-csv", args=["MEX"]))
+    response = client.get(reverse("spreadsheets:spreadsheet-csv", args=["MEX"]))
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Declaración de Darién" in content and "Realizar campañas" in content
 
@@ -342,8 +342,8 @@ def test_spanish_pages_cost_the_same_queries_as_english(
         (reverse("declarations:declaration-list"), 5),
         (reverse("declarations:declaration-detail", args=[darien.pk]), 9),
         (reverse("declarations:declaration-text", args=[darien.pk]), 8),
-        (reverse("commitments:country-detail", args=["MEX"]), 10),
-        (reverse("commitments:implementation-detail", args=[mex_implementation.pk]), 7),
+        (reverse("reporting:country-detail", args=["MEX"]), 10),
+        (reverse("reporting:implementation-detail", args=[mex_implementation.pk]), 7),
     ]
     for language in ("en", "es"):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
@@ -428,7 +428,7 @@ def test_the_declaration_page_offers_the_secretariat_to_add_a_translation(login_
 
 def test_the_workspace_search_finds_words_of_the_translation(login_as):
     client = login_as("official_mex")
-    found = client.get(reverse("commitments:country-detail", args=["MEX"]), {"search": "hoja de ruta"})
+    found = client.get(reverse("reporting:country-detail", args=["MEX"]), {"search": "hoja de ruta"})
     assert found.status_code == 200
     assert 'lang="en">Coordinating the development of a regional roadmap' in found.content.decode()
     assert "Promoting and maintaining dialogue" not in found.content.decode()

@@ -15,13 +15,13 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from commitments.models import Implementation, StatusUpdate
-from commitments.services import report_update
 from declarations.forms import TAMPERED_TEXT
 from declarations.management.commands.load_declarations import MAX_FILE_BYTES
 from declarations.models import Commitment, Declaration, Signatory
 from declarations.parser import parse_declaration
 from declarations.services import declaration_load, declaration_preview
+from reporting.models import Implementation, StatusUpdate
+from reporting.services import report_update
 from tests.conftest import PDF_BYTES, ROOT
 
 pytestmark = pytest.mark.django_db

@@ -22,11 +22,12 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.models import User
-from commitments import services
-from commitments.models import Implementation, ReviewState
-from commitments.services import LinkInput
-from commitments.spreadsheets import KEYS
 from declarations.models import Declaration
+from reporting import services
+from reporting.models import Implementation, ReviewState
+from reporting.services import LinkInput
+from rounds import services as round_services
+from spreadsheets.workbooks import KEYS
 from tests.e2e.conftest import SCREENSHOTS, axe_violations
 from tests.e2e.test_declaration_upload import BELMOPAN
 
@@ -57,15 +58,15 @@ def implementation(declaration: Declaration, iso3: str) -> Implementation:
 @pytest.fixture
 def world(darien: Declaration, official_mex: User, official_gtm: User, secretariat: User, observer: User) -> World:
     today = datetime.date(2026, 3, 1)
-    closed = services.round_open(
+    closed = round_services.round_open(
         name="2025 second semester",
         starts_on=today.replace(year=2025),
         due_on=today,
         declarations=[darien],
         by=secretariat,
     )
-    services.round_close(reporting_round=closed, by=secretariat)
-    current = services.round_open(
+    round_services.round_close(reporting_round=closed, by=secretariat)
+    current = round_services.round_open(
         name="2026 first semester", starts_on=today, due_on=today.replace(month=6), declarations=[], by=secretariat
     )
     mex, gtm = implementation(darien, "MEX"), implementation(darien, "GTM")

@@ -7,8 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from commitments.models import ReportingRound
-from commitments.services import report_update
+from reporting.models import ReportingRound
+from reporting.services import report_update
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot, sign_in
 

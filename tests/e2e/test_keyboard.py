@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from accounts.models import User
-from commitments.models import Implementation, StatusUpdate
+from reporting.models import Implementation, StatusUpdate
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from commitments.models import StatusUpdate
+from reporting.models import StatusUpdate
 from tests.conftest import PASSWORD, PDF_BYTES
 from tests.e2e.conftest import screenshot, sign_in
 

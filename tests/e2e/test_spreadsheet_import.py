@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from commitments.models import Implementation, StatusUpdate
+from reporting.models import Implementation, StatusUpdate
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot, sign_in
 
@@ -81,7 +81,7 @@ def test_official_downloads_fills_uploads_fixes_and_confirms(page, official_mex,
 def test_the_official_sees_the_review_of_an_imported_update_in_the_header(
     page, official_mex, secretariat, mex_implementation
 ):
-    from commitments.services import report_update, review_update
+    from reporting.services import report_update, review_update
 
     update = report_update(
         implementation=mex_implementation, by=official_mex, status="planned", progress=10, summary="From the sheet."

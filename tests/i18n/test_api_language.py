@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from accounts.models import User
-from commitments.models import Implementation
-from commitments.services import report_update
+from reporting.models import Implementation
+from reporting.services import report_update
 
 IMPLEMENTATIONS = "/api/v1/implementations/"
 

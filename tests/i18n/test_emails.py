@@ -13,9 +13,9 @@ from django.utils import translation
 
 from accounts.models import Role, User
 from accounts.services import user_create
-from commitments.models import Implementation, ReportingRound
-from commitments.services import report_update, review_update
 from notifications.models import Notification
+from reporting.models import Implementation, ReportingRound
+from reporting.services import report_update, review_update
 from tests.conftest import PASSWORD
 
 

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from commitments.models import Implementation
+from reporting.models import Implementation
 
 
 def get_file(client: Client, url: str, language: str) -> bytes:
@@ -27,7 +27,7 @@ def get_file(client: Client, url: str, language: str) -> bytes:
 
 
 def test_the_dashboard_csv_in_spanish(login_as: Callable[[str], Client], rcm_data: None) -> None:
-    content = get_file(login_as("observer"), reverse("commitments:dashboard") + "?format=csv", "es")
+    content = get_file(login_as("observer"), reverse("dashboards:dashboard") + "?format=csv", "es")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert (
         rows[1][:2] == ["N.º", "Acción recomendada"]
@@ -40,14 +40,14 @@ def test_the_dashboard_csv_in_spanish(login_as: Callable[[str], Client], rcm_dat
     )
     assert rows[2][2:4] == ["Sin informe", "Sin informe"]
     assert ["Resumen por país"] in rows
-    english = get_file(login_as("observer"), reverse("commitments:dashboard") + "?format=csv", "en")
+    english = get_file(login_as("observer"), reverse("dashboards:dashboard") + "?format=csv", "en")
     assert "Recommended action" in english.decode() and "Acción recomendada" not in english.decode()
 
 
 def test_the_dashboard_workbook_names_its_summary_sheet_in_spanish(
     login_as: Callable[[str], Client], rcm_data: None
 ) -> None:
-    content = get_file(login_as("observer"), reverse("commitments:dashboard") + "?format=xlsx", "es")
+    content = get_file(login_as("observer"), reverse("dashboards:dashboard") + "?format=xlsx", "es")
     workbook = load_workbook(io.BytesIO(content))
     assert workbook.sheetnames[0] == "Resumen"
     assert [cell.value for cell in workbook["Resumen"][1]][:3] == ["País", "Sin informe", "No iniciada"]
@@ -57,7 +57,7 @@ def test_a_spreadsheet_downloaded_in_spanish_is_read_back_whoever_uploads_it(
     login_as: Callable[[str], Client], mex_implementation: Implementation, secretariat: Any
 ) -> None:
     official = login_as("official_mex")
-    url = reverse("commitments:spreadsheet-xlsx", args=["MEX"])
+    url = reverse("spreadsheets:spreadsheet-xlsx", args=["MEX"])
     workbook = load_workbook(io.BytesIO(get_file(official, url, "es")))
     sheet = workbook.active
     assert sheet.title == "Informe" and workbook.sheetnames == ["Informe", "Cómo completarla"]
@@ -79,10 +79,10 @@ def test_a_spreadsheet_downloaded_in_spanish_is_read_back_whoever_uploads_it(
     secretariat_client.force_login(secretariat)
     file = SimpleUploadedFile("informe.xlsx", buffer.getvalue())
     preview = secretariat_client.post(
-        reverse("commitments:import-upload"), {"country": "MEX", "file": file}, HTTP_ACCEPT_LANGUAGE="en"
+        reverse("spreadsheets:import-upload"), {"country": "MEX", "file": file}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert preview.status_code == 200
     assert len(preview.context["preview"].changes) == 1 and preview.context["preview"].errors == []
-    secretariat_client.post(reverse("commitments:import-confirm"), {"payload": preview.context["payload"]})
+    secretariat_client.post(reverse("spreadsheets:import-confirm"), {"payload": preview.context["payload"]})
     mex_implementation.refresh_from_db()
     assert (mex_implementation.status, mex_implementation.progress) == ("in_progress", 30)

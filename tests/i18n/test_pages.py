@@ -19,10 +19,11 @@ from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditEntry
-from commitments.models import Implementation, ReportingRound, StatusUpdate
-from commitments.services import report_update, review_update, round_open
 from declarations.models import Commitment, Declaration, MemberCountry
 from notifications.models import Notification
+from reporting.models import Implementation, ReportingRound, StatusUpdate
+from reporting.services import report_update, review_update
+from rounds.services import round_open
 from tests.conftest import PASSWORD
 from tests.i18n.catalogue import SPANISH_PO, read_po
 
@@ -31,24 +32,24 @@ SIGNED_IN_PAGES: list[Page] = [
     ("declarations:declaration-list", {}),
     ("declarations:declaration-detail", {"pk": "darien"}),
     ("declarations:declaration-text", {"pk": "darien"}),
-    ("commitments:dashboard", {}),
-    ("commitments:country-list", {}),
-    ("commitments:country-detail", {"iso3": "MEX"}),
-    ("commitments:implementation-detail", {"pk": "implementation"}),
-    ("commitments:round-list", {}),
-    ("commitments:round-detail", {"pk": "round"}),
+    ("dashboards:dashboard", {}),
+    ("reporting:country-list", {}),
+    ("reporting:country-detail", {"iso3": "MEX"}),
+    ("reporting:implementation-detail", {"pk": "implementation"}),
+    ("rounds:round-list", {}),
+    ("rounds:round-detail", {"pk": "round"}),
     ("notifications:notification-list", {}),
     ("notifications:preferences", {}),
     ("password-change", {}),
 ]
 PAGES: dict[str, list[Page]] = {
     "anonymous": [("login", {})],
-    "official_mex": [*SIGNED_IN_PAGES, ("commitments:import-upload", {})],
+    "official_mex": [*SIGNED_IN_PAGES, ("spreadsheets:import-upload", {})],
     "official_gtm": SIGNED_IN_PAGES,
     "observer": SIGNED_IN_PAGES,
     "secretariat": [
         *SIGNED_IN_PAGES,
-        ("commitments:review-queue", {}),
+        ("reporting:review-queue", {}),
         ("audit:audit-list", {}),
         ("declarations:declaration-upload", {}),
     ],
@@ -193,9 +194,9 @@ def test_a_spanish_speaking_official_sees_no_english_from_sign_in_to_a_submitted
     pages = [client.get(reverse("login"))]
     signed_in = client.post(reverse("login"), {"username": official_mex.username, "password": PASSWORD}, follow=True)
     pages.append(signed_in)  # the workspace
-    detail = reverse("commitments:implementation-detail", args=[mex_implementation.pk])
+    detail = reverse("reporting:implementation-detail", args=[mex_implementation.pk])
     pages.append(client.get(detail))
-    report = reverse("commitments:implementation-report", args=[mex_implementation.pk])
+    report = reverse("reporting:implementation-report", args=[mex_implementation.pk])
     form = {
         "status": "completed",
         "progress": "60",

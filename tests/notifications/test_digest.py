@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import user_create
-from commitments.models import Implementation, StatusUpdate
-from commitments.services import report_update, review_update
 from notifications.models import DigestLog, Notification, NotificationKind, NotificationPreference
 from notifications.services import digest_window
+from reporting.models import Implementation, StatusUpdate
+from reporting.services import report_update, review_update
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from commitments.services import report_update, review_update
 from notifications.models import Notification, NotificationKind, NotificationPreference
 from notifications.services import notify_review
+from reporting.services import report_update, review_update
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_the_secretariat_reviewing_its_own_report_is_not_notified(
 
 
 def test_notify_review_costs_a_fixed_number_of_queries(update, secretariat, django_assert_num_queries):
-    from commitments.models import Review
+    from reporting.models import Review
 
     review(update, secretariat)
     stored = Review.objects.select_related("update").get()
@@ -172,11 +172,11 @@ def test_the_header_shows_the_unread_count(login_as, official_mex, secretariat):
     _notify(official_mex, 3)
     _notify(secretariat, 1)
     client = login_as("official_mex")
-    html = client.get(reverse("commitments:country-list")).content.decode()
+    html = client.get(reverse("reporting:country-list")).content.decode()
     assert header_link(html) == "Notifications (3)"
     assert 'aria-label="Notifications, 3 unread"' in html
     client.post(reverse("notifications:mark-all-read"))
-    html = client.get(reverse("commitments:country-list")).content.decode()
+    html = client.get(reverse("reporting:country-list")).content.decode()
     assert header_link(html) == "Notifications (0)"
     assert 'aria-label="Notifications, 0 unread"' in html
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from core.commands import today_option
 from notifications.services import send_digest
-from rcm_tracker.commands import today_option
 
 
 class Command(BaseCommand):

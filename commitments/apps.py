@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class CommitmentsConfig(AppConfig):
-    name = "commitments"
-    verbose_name = "Commitments"

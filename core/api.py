@@ -1,0 +1,302 @@
+"""What every API view shares: authentication, pagination, and one place that turns errors into JSON.
+
+Errors have one shape, whatever raised them:
+`{"status": 400, "title": "Invalid input", "detail": "…", "errors": {"field": ["message"]}}`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from django.db.models import Count, Expression, QuerySet, Subquery, Value
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.filters import InvalidFilters
+
+logger = logging.getLogger(__name__)
+
+# Titles and details are for people and follow Accept-Language; `status` and the keys never change.
+TITLES = {
+    400: gettext_lazy("Invalid input"),
+    401: gettext_lazy("Authentication required"),
+    403: gettext_lazy("Not allowed"),
+    404: gettext_lazy("Not found"),
+    405: gettext_lazy("Method not allowed"),
+    406: gettext_lazy("Not acceptable"),
+    412: gettext_lazy("Precondition failed"),
+    413: gettext_lazy("File too large"),
+    415: gettext_lazy("Unsupported file type"),
+    429: gettext_lazy("Too many requests"),
+    500: gettext_lazy("Internal error"),
+    503: gettext_lazy("Service unavailable"),
+}
+
+
+class Problem(exceptions.APIException):
+    """A problem a view names itself: its status, a detail for people, more members for the body, headers.
+
+    Views raise it where a domain error needs more than a status and a message (a 412 with the
+    current state and its ETag), so the exception handler needs to know no app's errors.
+    """
+
+    def __init__(self, status_code: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status_code = status_code
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def problem(status_code: int, detail: str, *, errors: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    title = str(TITLES.get(status_code, _("Error")))
+    body: dict[str, Any] = {"status": status_code, "title": title, "detail": str(detail)}
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return body
+
+
+class ApiView(APIView):
+    """Base of every API view. DRF authenticates API calls itself and answers 401/403 as JSON,
+    so Django's login redirect (LoginRequiredMiddleware) must not intercept them."""
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        return login_not_required(super().as_view(**initkwargs))
+
+
+def row_count(queryset: QuerySet[Any]) -> Subquery:
+    """The number of rows of `queryset`, as an uncorrelated subquery to annotate a page of it with.
+
+    PostgreSQL runs it once per query; a `COUNT(*) OVER ()` window would make it sort every row
+    instead of keeping the top ones.
+    """
+    return Subquery(queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n"))
+
+
+def rows_with_count(
+    rows: QuerySet[Any, dict[str, Any]], total: Expression | Subquery, bounds: slice, *, counted: QuerySet[Any]
+) -> tuple[list[dict[str, Any]], int]:
+    """`rows[bounds]` and the count `total` gives, in one query. An empty slice has no row to carry
+    the count, so `counted` is counted on its own (to tell "none" from "past the end")."""
+    page = list(rows.annotate(total_rows=total)[bounds])
+    count: int = page[0]["total_rows"] if page else counted.count()
+    for row in page:
+        del row["total_rows"]
+    return page, count
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def check_params(self, request: Any) -> None:
+        """`page` and `page_size` must be positive whole numbers (a large page size is capped)."""
+        errors = {
+            name: [
+                _("Enter a whole number from 1 to 500.") if name == "page_size" else _("Enter a whole number from 1.")
+            ]
+            for name in (self.page_query_param, self.page_size_query_param)
+            if (raw := request.query_params.get(name, "")) != "" and not (raw.isdigit() and int(raw) >= 1)
+        }
+        if errors:
+            raise InvalidFilters(errors)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
+        self.check_params(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def paginate_rows(
+        self,
+        queryset: QuerySet[Any],
+        request: Any,
+        rows: Callable[[QuerySet[Any]], Any],
+        *,
+        total: Expression | None = None,
+    ) -> Response:
+        """A page of `rows(queryset)` (e.g. `.values()` dictionaries) as `{count, next, previous, results}`.
+
+        One query: the count rides along, as `total` when the caller has a cheaper one (counters),
+        else as `row_count(queryset)`.
+        """
+        self.check_params(request)
+        size = self.get_page_size(request) or self.page_size
+        number = int(request.query_params.get(self.page_query_param) or 1)
+        start = (number - 1) * size
+        page, count = rows_with_count(
+            rows(queryset), total or row_count(queryset), slice(start, start + size), counted=queryset
+        )
+        if not page and number > 1:
+            raise exceptions.NotFound(self.invalid_page_message.format(page_number=number, message=""))
+        url = request.build_absolute_uri()
+        next_url = replace_query_param(url, self.page_query_param, number + 1) if start + size < count else None
+        previous_url = None
+        if number == 2:
+            previous_url = remove_query_param(url, self.page_query_param)
+        elif number > 2:
+            previous_url = replace_query_param(url, self.page_query_param, number - 1)
+        return Response({"count": count, "next": next_url, "previous": previous_url, "results": page})
+
+
+Keys = tuple[int, int, str, int]
+
+
+def encode_cursor(keys: Keys) -> str:
+    """The opaque `cursor` value naming the last row a client has seen."""
+    return base64.urlsafe_b64encode(json.dumps(list(keys), separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(raw: str) -> Keys | None:
+    """None for an empty cursor (start from the first row); a value this API did not give out is a 400."""
+    if not raw:
+        return None
+    try:
+        keys = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    except (ValueError, TypeError):
+        keys = None
+    if (
+        isinstance(keys, list)
+        and len(keys) == 4
+        and all(type(key) is kind for key, kind in zip(keys, (int, int, str, int), strict=True))
+    ):
+        return (keys[0], keys[1], keys[2], keys[3])
+    raise InvalidFilters({"cursor": [gettext("Not a cursor this API gave out: follow the `next` link of a page.")]})
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number, from 1."),
+    OpenApiParameter(
+        "page_size", {"type": "integer", "minimum": 1}, description="Rows per page (default 50; above 500 → 500)."
+    ),
+]
+
+
+def paginated(serializer_class: type[serializers.Serializer[Any]], name: str) -> serializers.Serializer[Any]:
+    """The schema of a page: {count, next, previous, results: [...]}."""
+    return inline_serializer(
+        f"Paginated{name}List",
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+def _validation_errors(exc: DjangoValidationError) -> tuple[int, dict[str, list[str]]]:
+    if not hasattr(exc, "error_dict"):
+        return 400, {"non_field_errors": exc.messages}
+    codes = {error.code for errors in exc.error_dict.values() for error in errors}
+    status_code = 413 if "too_large" in codes else 415 if "unsupported_type" in codes else 400
+    return status_code, {field: list(messages) for field, messages in exc.message_dict.items()}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Domain errors → JSON problems; anything unexpected → a JSON 500, never an HTML page."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.error("Database unavailable during an API call: %s", exc)
+        return Response(
+            problem(503, _("The database is not answering; try again in a moment.")),
+            status=503,
+            headers={"Retry-After": "30"},
+        )
+    if isinstance(exc, Problem):
+        return Response(
+            problem(exc.status_code, str(exc.detail), **exc.extra), status=exc.status_code, headers=exc.headers
+        )
+    if isinstance(exc, InvalidFilters):
+        return Response(problem(400, _("Some filter values were not understood."), errors=exc.errors), status=400)
+    if isinstance(exc, DjangoValidationError):
+        status_code, errors = _validation_errors(exc)
+        detail = " ".join(message for messages in errors.values() for message in messages)
+        return Response(problem(status_code, detail, errors=errors), status=status_code)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
+        exc = exceptions.NotFound(str(exc) or None)
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled API error", exc_info=exc)
+        return Response(problem(500, _("Something went wrong on our side; it has been logged.")), status=500)
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        response.data = problem(response.status_code, _("Some fields are not valid."), errors=errors)
+    else:
+        detail = data.get("detail", "") if isinstance(data, dict) else str(data)
+        response.data = problem(response.status_code, str(detail))
+    return response
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["status", "title", "detail"],
+    "properties": {
+        "status": {"type": "integer"},
+        "title": {"type": "string"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Field name → list of messages (400 only).",
+        },
+        "current": {"type": "object", "description": "412 only: the implementation's current state."},
+    },
+}
+COMMON_ERRORS = {
+    "400": "Invalid input or filter value.",
+    "401": "No or invalid credentials.",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "No such record, or one the user may not see.",
+    "405": "Method not allowed on this path.",
+    "429": "Too many requests; retry after the Retry-After header's seconds.",
+}
+
+
+def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular hook: every operation documents the common JSON problems in one shape."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    # An empty value means "no filter", as when an HTML form leaves a field blank.
+                    parameter["allowEmptyValue"] = True
+            for code, description in COMMON_ERRORS.items():
+                responses.setdefault(code, {"description": description, "content": reference})
+            for code, response in responses.items():
+                if code[0] in "45" and "content" not in response:
+                    response["content"] = reference
+    return result
+
+
+@csrf_exempt  # it changes nothing; a POST to a wrong path deserves the JSON 404, not a CSRF page
+@login_not_required
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Unknown paths under /api/ answer JSON too, so a client never has to parse an HTML page."""
+    return JsonResponse(
+        problem(404, _("No API endpoint at %(path)s.") % {"path": request.path}), status=status.HTTP_404_NOT_FOUND
+    )

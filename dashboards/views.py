@@ -1,0 +1,83 @@
+"""The secretariat's meeting preparation: dashboard, its exports, reporting rounds, public summary."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.db_router import read_only_view
+from dashboards import exports, selectors
+from dashboards.charts import legend, status_bars
+from dashboards.figures import Dashboard, build_dashboard
+from dashboards.forms import DashboardFilterForm
+from declarations import selectors as declaration_selectors
+from reporting.models import Status
+from rounds import selectors as round_selectors
+
+
+def _dashboard_from(form: DashboardFilterForm) -> Dashboard:
+    data = form.cleaned_data
+    in_round = list(data["round"].declarations.all()) if data["round"] else []
+    # A round looks at its own declarations unless one is chosen; otherwise, all of them.
+    declarations = (
+        [data["declaration"]] if data["declaration"] else in_round or list(declaration_selectors.declaration_list())
+    )
+    return build_dashboard(
+        declarations=declarations,
+        countries=[data["country"]] if data["country"] else [],
+        statuses=data["status"],
+        reporting_round=data["round"],
+    )
+
+
+@require_GET
+@read_only_view
+def dashboard(request: HttpRequest) -> HttpResponseBase:
+    form = DashboardFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "dashboards/dashboard.html", {"form": form}, status=400)
+    if not request.GET:
+        form = DashboardFilterForm({})
+        form.is_valid()
+    board = _dashboard_from(form)
+    output = request.GET.get("format")
+    if output == "csv":
+        return exports.dashboard_csv(board)
+    if output == "xlsx":
+        return exports.dashboard_xlsx(board)
+    chosen_round = form.cleaned_data["round"]
+    chart = status_bars(
+        [(country.name, figures) for country, figures in board.country_figures],
+        chart_id="by-country",
+        title=_("Status of implementations by country"),
+    )
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "form": form,
+            "board": board,
+            "chosen_round": chosen_round,
+            "round_progress": round_selectors.round_progress(chosen_round) if chosen_round else None,
+            "export_query": request.GET.urlencode(),
+            "chart": chart,
+            "legend": legend(),
+        },
+    )
+
+
+@require_GET
+@login_not_required
+def public_summary(request: HttpRequest) -> HttpResponse:
+    """Accepted statuses per country and declaration, for anyone: no evidence, no comments, no names."""
+    if not settings.RCM_PUBLIC_SUMMARY:
+        raise Http404(_("The public summary is not enabled."))
+    return render(
+        request,
+        "dashboards/public_summary.html",
+        {"blocks": selectors.public_summary(), "statuses": Status.choices},
+    )

@@ -1,0 +1,63 @@
+"""Every API error is JSON with one shape; never an HTML page, never a 500 for bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest import mock
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_problem(response, status: int) -> Any:
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"]
+    assert body["detail"]
+    return body
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v2/implementations/", "/api/"])
+def test_unknown_paths_are_json_404(api, path):
+    assert_problem(api("observer").get(path), 404)
+
+
+def test_unknown_records_are_json_404(api):
+    client = api("observer")
+    for path in [
+        "/api/v1/declarations/999999/",
+        "/api/v1/implementations/999999/",
+        "/api/v1/evidence/999999/download/",
+    ]:
+        assert_problem(client.get(path), 404)
+    assert_problem(client.post("/api/v1/updates/999999/evidence/", {"url": "https://x.org"}, format="json"), 404)
+
+
+def test_wrong_method_is_json_405(api):
+    assert_problem(api("observer").delete("/api/v1/countries/"), 405)
+
+
+def test_anonymous_is_json_401_with_a_challenge(api):
+    response = api("anonymous").get("/api/v1/implementations/")
+    assert_problem(response, 401)
+    assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_an_unexpected_error_is_a_json_500(api, settings):
+    with mock.patch("reporting.selectors.implementation_list_filtered", side_effect=RuntimeError("boom")):
+        body = assert_problem(api("observer").get("/api/v1/implementations/"), 500)
+    assert "boom" not in body["detail"]  # no internals leak to the client
+
+
+def test_throttling_answers_json_429(api):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    # The rates are read when DRF starts; the test lowers them where the throttles look them up.
+    with mock.patch.object(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/minute", "user": "3/minute"}):
+        client = api("observer")
+        statuses = [client.get("/api/v1/countries/").status_code for _ in range(4)]
+        assert_problem(client.get("/api/v1/countries/"), 429)
+    assert statuses == [200, 200, 200, 429]
