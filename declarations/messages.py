@@ -17,9 +17,7 @@ from declarations.parser import ParseError, Problem
 MESSAGES: Mapping[str, Promise] = {
     "empty": _("the file is empty"),
     "not_text": _("the file is not a readable text file"),
-    "internal_error": _(
-        "the text could not be read as a declaration because of an unexpected error in the parser"
-    ),
+    "internal_error": _("the text could not be read as a declaration because of an unexpected error in the parser"),
     "no_actions": _("no recommended actions found"),
     "no_signatories": _("no signatory Member Country recognised"),
     "collective_signatories": _(
@@ -36,8 +34,10 @@ MESSAGES: Mapping[str, Promise] = {
     "pdf_encrypted": _("the PDF is protected by a password; save it without the protection and try again"),
     "pdf_too_many_pages": _("the PDF has %(pages)s pages; a declaration has at most %(limit)s"),
     "pdf_no_text": _(
-        "the PDF has no text layer (a scanned image?); run it through text recognition (OCR) "
-        "or paste the text instead"
+        "the PDF has no text layer (a scanned image?); run it through text recognition (OCR) or paste the text instead"
+    ),
+    "too_long_for_browser": _(
+        "the text is too long to be checked in the browser; load it with manage.py load_declarations"
     ),
     "no_such_file": _("no such file"),
     "is_directory": _("it is a directory, not a file"),

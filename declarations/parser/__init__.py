@@ -145,7 +145,8 @@ class TextBlock:
     index: int
     start: int
     end: int
-    text: str
+    text: str  # on one line, spaces collapsed
+    body: str  # the same without its list marker ("1.", "-", "a)"): the words of an action
 
 
 def text_blocks(text: str, *, countries: Sequence[CountryName] = MEMBER_COUNTRIES) -> list[TextBlock]:
@@ -166,7 +167,9 @@ def text_blocks(text: str, *, countries: Sequence[CountryName] = MEMBER_COUNTRIE
         if ends and first is not None and previous is not None:
             start, end = doc.cleaned.original_span(first.start, previous.end)
             words = " ".join(doc.clean[first.start : previous.end].split())
-            blocks.append(TextBlock(len(blocks), start, end, words))
+            marker = _marker(first.text)
+            body = " ".join(doc.clean[first.start + (marker.content if marker else 0) : previous.end].split())
+            blocks.append(TextBlock(len(blocks), start, end, words, body or words))
             first = previous = None
         if line is not None and not line.blank:
             first = first or line

@@ -28,6 +28,8 @@ OTHER = 0
 _DATELINE_SUFFIX_RE = re.compile(r"[\s.,;)]*")
 _DATELINE_PREFIX = 100
 _SCORED_AT_EACH_END = 100
+# A line that stops on a connector is a sentence going on below it ("…meeting in" / "Tegucigalpa, …").
+_CUT_SENTENCE_RE = re.compile(r"(?:\b(?:in|en|at|of|de|del|the|la|el|on|y|and|a)|,)$", re.IGNORECASE)
 
 
 _ENGLISH_MONTHS = "january february march april may june july august september october november december"
@@ -110,7 +112,7 @@ def _as_dateline(doc: _Document, mention: _DateMention) -> _DateMention | None:
     above = doc.lines[line.index - 1] if line.index > 0 else None
     if not prefix and above is not None and not above.blank:
         place = _place_line(above.text)
-        if place is not None and (above.index == 0 or doc.lines[above.index - 1].blank):
+        if place is not None and (above.index == 0 or not _CUT_SENTENCE_RE.search(doc.lines[above.index - 1].text)):
             doc.dateline_lines.add(above.index)
             return _DateMention(mention.date, mention.start, mention.end, score=DATELINE, place=place)
     if above is not None and not above.blank and not (_ends_sentence(above.text) or _is_all_caps(above.text)):

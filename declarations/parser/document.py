@@ -80,6 +80,7 @@ def _estimate_wrap_width(doc: _Document) -> int | None:
         and not line.text.endswith(":")
         and not _is_heading(line.text)
         and _marker(following.text) is None
+        and line.index not in doc.dateline_lines  # "Belmopan, Belize, March 3, 2020" is short on purpose
     ]
     return max(widths, default=None)
 
@@ -108,12 +109,15 @@ def _continues_paragraph(
         return False  # "Thanking…", "Recognizing…": a new preamble paragraph
     if line.indent > base_indent:
         return True
-    if doc.wrap_width is None:
-        return False  # one line per paragraph: a finished sentence ends it
+    if doc.wrap_width is None or previous.width > doc.wrap_width + _WRAP_SLACK:
+        # One line per paragraph (a line longer than the wrapping width was never wrapped at it,
+        # as in text taken out of a PDF): a finished sentence ends it.
+        return False
     # Hard-wrapped text: had the paragraph ended here, the next word would have fitted.
     return previous.width + 1 + _first_word_length(doc, line) > doc.wrap_width
 
 
+_WRAP_SLACK = 2
 _BREAKING_SPACES = frozenset(" \t\n\r\f\v")
 
 

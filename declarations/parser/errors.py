@@ -29,7 +29,9 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "too_large": "the file is %(size)s bytes; a declaration file is at most %(limit)s bytes",
         "text_too_long": "the file holds more than %(limit)s characters of text, far more than a declaration",
         "not_docx": "the file is not a readable Word (.docx) document",
-        "docx_too_large": "the Word document unpacks to %(size)s bytes, far more than a declaration (at most %(limit)s)",
+        "docx_too_large": (
+            "the Word document unpacks to %(size)s bytes, far more than a declaration (at most %(limit)s)"
+        ),
         "docx_no_text": "the Word document has no text",
         "not_pdf": "the file is not a readable PDF",
         "pdf_encrypted": "the PDF is protected by a password; save it without the protection and try again",
@@ -37,6 +39,9 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "pdf_no_text": (
             "the PDF has no text layer (a scanned image?); run it through text recognition (OCR) "
             "or paste the text instead"
+        ),
+        "too_long_for_browser": (
+            "the text is too long to be checked in the browser; load it with manage.py load_declarations"
         ),
         "no_such_file": "no such file",
         "is_directory": "it is a directory, not a file",

@@ -166,11 +166,19 @@ def _is_title_line(doc: _Document, line: _Line) -> bool:
     if _is_all_caps(text):
         return len(text.split()) <= 40
     following = next((other for other in doc.lines[line.index + 1 :] if not _is_clutter(other.text)), None)
+    # Text out of a PDF has no blank line under the title: near the top, a title word is enough.
+    near_top = sum(1 for other in doc.lines[: line.index] if not other.blank and not _is_clutter(other.text)) < 3
     return (
         len(text.split()) <= 15
         and bool(_TITLE_NAME_RE.search(text))
         and not text.endswith((".", ",", ";", ":"))
-        and (following is None or following.blank or _is_all_caps(following.text))
+        and (
+            following is None
+            or following.blank
+            or _is_all_caps(following.text)
+            or following.index in doc.dateline_lines
+            or (near_top and bool(_TITLE_WORD_RE.search(text)))
+        )
     )
 
 

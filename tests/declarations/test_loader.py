@@ -81,6 +81,16 @@ def test_dry_run_json_is_the_documented_object_and_writes_nothing(rcm_data, tmp_
             {"number": 1, "text": "Strengthen consular protection networks."},
             {"number": 2, "text": "Exchange statistics on returned children every semester."},
         ],
+        # Keys added by issue #15; the documented ones above never change.
+        "problems": [],
+        "found": {
+            "title": True,
+            "adopted_on": True,
+            "place": True,
+            "language": True,
+            "signatories": True,
+            "commitments": True,
+        },
     }
     assert "Tegucigalpa" in payload["title"]
     assert database_state() == before

@@ -151,7 +151,9 @@ class Command(BaseCommand):
         for position, name in enumerate(files, start=1):
             if progress:
                 done = 30 * position // len(files)
-                self.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] {position}/{len(files)} {name[-40:]:<40}", ending="")
+                self.stderr.write(
+                    f"\r[{'#' * done}{'.' * (30 - done)}] {position}/{len(files)} {name[-40:]:<40}", ending=""
+                )
             try:
                 item = self._parse(Path(name), options)
                 if options["translation_of"] is not None:
@@ -199,7 +201,9 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 transaction.set_rollback(True)
 
-    def _report(self, item: _Parsed, output_format: str, *, outcome: str | None, changes: list[str] | None = None) -> None:
+    def _report(
+        self, item: _Parsed, output_format: str, *, outcome: str | None, changes: list[str] | None = None
+    ) -> None:
         declaration = item.declaration
         if output_format == "json":
             payload = declaration.as_dict()
