@@ -58,7 +58,7 @@ def make_pdf(text: str | None, *, pages: int | None = None) -> bytes:
     return out.getvalue()
 
 
-def encrypt_pdf(data: bytes, password: str = "secret") -> bytes:
+def encrypt_pdf(data: bytes, password: str) -> bytes:
     """The same PDF protected by a password (RC4, which pypdf writes without extra packages)."""
     from pypdf import PdfReader, PdfWriter
 

@@ -38,19 +38,7 @@ def word_file(*paragraphs: str) -> bytes:
 
 def test_the_parser_package_imports_no_django():
     """The parser's purity, checked in a fresh interpreter: importing all of it loads no Django module."""
-    modules = [
-        "cleaning",
-        "countries",
-        "dates",
-        "document",
-        "errors",
-        "files",
-        "lines",
-        "lists",
-        "places",
-        "result",
-        "titles",
-    ]
+    modules = "cleaning countries dates document errors files lines lists places result titles".split()  # noqa: SIM905
     script = (
         "import sys\n"
         f"for name in {modules!r}: __import__('declarations.parser.' + name)\n"
@@ -101,7 +89,9 @@ def test_a_scanned_pdf_says_it_has_no_text_layer():
 
 
 def test_a_password_protected_pdf_says_so():
-    protected = encrypt_pdf(make_pdf("DECLARATION\n\nThe Vice-Ministers of Belize and Mexico agreed:\n1. Act."))
+    protected = encrypt_pdf(
+        make_pdf("DECLARATION\n\nThe Vice-Ministers of Belize and Mexico agreed:\n1. Act."), "secret"
+    )
     assert code_of(protected, "locked.pdf") == "pdf_encrypted"
 
 
