@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make run` is the development server: SQLite in the project folder unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=1
 
-.PHONY: help install run serve migrate seed test lint format check-deploy e2e clean messages makemessages bench
+.PHONY: help install run serve migrate seed test test-parser lint format check-deploy e2e clean messages makemessages bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -57,8 +57,13 @@ format: install  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint messages  ## Lint, type-check and run the whole suite (PostgreSQL at TEST_DATABASE_URL)
+test: lint messages test-parser  ## Lint, type-check and run the whole suite (PostgreSQL at TEST_DATABASE_URL)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The parser is pure Python: its tests run without pytest-django or any Django setting, which proves
+# it (tests/declarations/parsing/pytest.ini is their configuration).
+test-parser: install  ## The declaration parser's tests, without Django
+	$(BIN)/pytest -p no:django tests/declarations/parsing -q
 
 # Translations: the .po files are the source (under version control), the .mo files are built.
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
