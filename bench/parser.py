@@ -36,7 +36,7 @@ def ten_kb_declaration() -> str:
     """A declaration of about 10 KB: the Darien seed's head and a long numbered list."""
     darien = (ROOT / "fixtures" / "declarations" / "2022-darien-declaration.txt").read_text(encoding="utf-8")
     head, _, _ = darien.partition("1.")
-    items = []
+    items: list[str] = []
     while len(head) + sum(map(len, items)) < 10 * KB:
         number = len(items) + 1
         items.append(

@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from declarations.forms import TAMPERED_TEXT
-from declarations.management.commands.load_declarations import MAX_FILE_BYTES
 from declarations.models import Commitment, Declaration, Signatory
 from declarations.parser import parse_declaration
+from declarations.parser.files import MAX_FILE_BYTES
 from declarations.services import declaration_load, declaration_preview
 from reporting.models import Implementation, StatusUpdate
 from reporting.services import report_update

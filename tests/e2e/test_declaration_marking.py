@@ -33,9 +33,7 @@ ACTIONS = [
 ]
 
 
-def test_unmarked_actions_and_a_collective_signatory_phrase_from_pdf_to_declaration(
-    page, secretariat, tmp_path: Path
-):
+def test_unmarked_actions_and_a_collective_signatory_phrase_from_pdf_to_declaration(page, secretariat, tmp_path: Path):
     pdf = tmp_path / "rcgm-2016.pdf"
     pdf.write_bytes(make_pdf(CONCLUSIONS))
 
