@@ -74,13 +74,13 @@ def _estimate_wrap_width(doc: _Document) -> int | None:
         line.width
         for line, following in itertools.pairwise(lines)
         if not line.blank
-        and _breaks_after_marker(doc, line)
         and not following.blank
         and not _ends_sentence(line.text)
         and not line.text.endswith(":")
-        and not _is_heading(line.text)
-        and _marker(following.text) is None
         and line.index not in doc.dateline_lines  # "Belmopan, Belize, March 3, 2020" is short on purpose
+        and _marker(following.text) is None
+        and not _is_heading(line.text)
+        and _breaks_after_marker(doc, line)
     ]
     return max(widths, default=None)
 

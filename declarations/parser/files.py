@@ -27,8 +27,9 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DOCX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_DOCX_ENTRIES = 2_000
 MAX_PDF_PAGES = 200
-# More text than this is not a declaration (the longest are a few tens of thousands of characters).
-MAX_TEXT_CHARS = 2_000_000
+# More text than this is not a declaration (the longest are a few tens of thousands of characters),
+# and the parser is only promised to take under a second per 250 KB.
+MAX_TEXT_CHARS = 1_000_000
 
 
 def read_declaration(data: bytes, name: str) -> str:
@@ -41,10 +42,14 @@ def read_declaration(data: bytes, name: str) -> str:
     if not data:
         raise ParseError("empty")
     if extension == ".docx":
-        return docx_text(BytesIO(data))
-    if extension == ".pdf":
-        return pdf_text(BytesIO(data))
-    return decode_text(data)
+        text = docx_text(BytesIO(data))
+    elif extension == ".pdf":
+        text = pdf_text(BytesIO(data))
+    else:
+        text = decode_text(data)
+    if len(text) > MAX_TEXT_CHARS:
+        raise ParseError("text_too_long", limit=f"{MAX_TEXT_CHARS:,}")
+    return text
 
 
 # --------------------------------------------------------------------------------------------
@@ -142,7 +147,7 @@ def pdf_text(stream: IO[bytes]) -> str:
             text = page.extract_text() or ""
             total += len(text)
             if total > MAX_TEXT_CHARS:
-                raise ParseError("text_too_long", limit=str(MAX_TEXT_CHARS))
+                raise ParseError("text_too_long", limit=f"{MAX_TEXT_CHARS:,}")
             texts.append(text)
     except ParseError:
         raise

@@ -163,6 +163,8 @@ def test_a_bad_file_in_a_batch_leaves_the_database_untouched(rcm_data, tmp_text)
         ("The Vice-Ministers of Argentina and Chile agreed:\n\n1. Meet again.\n2. Share data.\n", "signatory"),
         (b"\x00\x01\x02\x03PK\x03\x04" * 20, "not a readable text file"),
         (b"", "empty"),
+        (b"migration" * (5 * 1024 * 1024 // 9), "far more than a declaration"),  # 5 MB of one word
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), "not a readable text file"),  # an image named .txt
     ],
 )
 def test_unusable_files_fail_naming_the_file_and_the_problem(rcm_data, tmp_path, content, problem):

@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from declarations.parser import ParseError, parse_declaration
+from declarations.parser import ParseError, decode_text, parse_declaration
 from declarations.parser.files import MAX_DOCX_UNPACKED_BYTES, MAX_FILE_BYTES, MAX_PDF_PAGES, read_declaration
 from tests.declarations.parsing.pdfs import encrypt_pdf, make_pdf
 
@@ -59,6 +59,12 @@ def test_every_corpus_text_reads_the_same_out_of_a_pdf(path):
     assert parse_declaration(from_pdf).as_dict() == parse_declaration(text).as_dict()
 
 
+def test_decoding_nothing_is_a_parse_error_without_any_settings():
+    with pytest.raises(ParseError) as raised:
+        decode_text(b"")
+    assert raised.value.code == "empty"
+
+
 def test_a_word_document_is_read_paragraph_by_paragraph():
     text = read_declaration(word_file("DECLARATION OF X", "", "The Vice-Ministers agreed:"), "x.docx")
     assert text.splitlines() == ["DECLARATION OF X", "", "The Vice-Ministers agreed:"]
@@ -77,6 +83,7 @@ def test_a_word_document_is_read_paragraph_by_paragraph():
         (b"%PDF-1.4\nnot really", "broken.pdf", "not_pdf"),
         (b"%PDF-1.4\nnot really", "broken.docx", "not_docx"),
         (b"a" * (MAX_FILE_BYTES + 1), "huge.txt", "too_large"),
+        (b"migration" * (MAX_FILE_BYTES // 9), "one-word.txt", "text_too_long"),
     ],
 )
 def test_files_that_hold_no_declaration_text(data, name, code):
