@@ -134,8 +134,11 @@ def _clean(original: str) -> _Cleaned:
 _UPPER = "A-ZÁÉÍÓÚÑÜ"
 _OPENING = rf"[{_UPPER}¿¡\"“«]"
 # "…a través de las siguientes acciones: Fortalecer …": a lead-in that ends in the middle of a line.
+# So does "Los Viceministros y Jefes de Delegación: Analizaron …" (who speaks, a colon, what they did).
 _INLINE_LEAD_IN_RE = re.compile(
-    rf"(?:following|below|siguientes|a\s+continuaci[oó]n)\b[^:\n]{{0,80}}:(?P<gap>[ ]{{1,8}})(?={_OPENING})",
+    r"(?:\b(?:following|below|siguientes|a\s+continuaci[oó]n)\b[^:\n]{0,80}"
+    r"|(?:^|(?<=\n))[^\S\n]*(?:the\s+|los\s+)?(?:vice-?ministers|viceministros)\b[^:.;\n]{0,80})"
+    rf":(?P<gap>[ ]{{1,8}})(?-i:(?={_OPENING}))",
     re.IGNORECASE,
 )
 _INLINE_MARKER_RE = re.compile(rf"(?P<gap>\s{{1,8}})(?P<number>\d{{1,2}})[.)]-?\s{{1,4}}(?={_OPENING})")

@@ -283,6 +283,17 @@ CASES = [
         actions=["Establecer una red regional", "Solicitar a la Secretaría"],
         problems=[],
     ),
+    Case(
+        "es23_subject_lead_in_mid_line.txt",
+        title="Comunicado de la Reunión Viceministerial de Flores",
+        kind="other",
+        adopted_on="2012-05-03",
+        place="Flores",
+        language="es",
+        signatories="BLZ GTM MEX",
+        actions=["Analizaron la situación de", "Aprobaron un plan de"],
+        problems=[],
+    ),
 ]
 
 
