@@ -272,7 +272,10 @@ def declaration_translation_upload(request: AuthenticatedHttpRequest, pk: int) -
                 by=request.user,
             )
         except DeclarationLoadError as exc:
-            form.add_error("file", f"“{upload.name}”: {exc}.")
+            if upload.name:
+                form.add_error("file", f"“{upload.name}”: {exc}.")
+            else:
+                form.add_error("pasted", _("The pasted text cannot be loaded: %(problem)s.") % {"problem": exc})
         else:
             messages.success(request, _translation_message(outcome))
             url = reverse("declarations:declaration-detail", args=[declaration.pk])
