@@ -641,3 +641,21 @@ def test_the_preview_service_writes_nothing_and_agrees_with_the_load(darien, sec
         loaded = declaration_load(parsed=parsed, source_text=text, source_name="x.txt", by=secretariat)
         assert (preview.action, preview.changes) == (loaded.action, loaded.changes)
     assert preview.changes == ["changed the text of commitment 6"]
+
+
+def test_a_translation_can_be_pasted_too(secretariat_client, darien):
+    spanish = (ROOT / "fixtures" / "declarations" / "es" / "2022-darien-declaration.txt").read_text(encoding="utf-8")
+    url = reverse("declarations:declaration-translation-upload", args=[darien.pk])
+    assert "Coordinar la elaboración" in spanish
+    response = secretariat_client.post(
+        url, {"pasted": spanish.replace("Coordinar la elaboración", "Coordinar la redacción")}
+    )
+    assert response.status_code == 302
+    assert darien.translations.get(language="es").source_name == ""
+
+
+def test_an_incomplete_translation_is_refused_at_once(secretariat_client, darien):
+    url = reverse("declarations:declaration-translation-upload", args=[darien.pk])
+    response = secretariat_client.post(url, {"pasted": "Los Viceministros de Belice y México conversaron.\n"})
+    assert response.status_code == 400
+    assert "The pasted text cannot be loaded: no recommended actions found." in response.content.decode()
