@@ -153,6 +153,12 @@ _CAPS_WORD = rf"[{_UPPER}0-9][{_UPPER}0-9\-.,“”\"]*"
 _HEADING_RUN_RE = re.compile(
     rf"(?:^|(?<=\n))(?:{_CAPS_WORD}[ ]){{1,24}}{_CAPS_WORD}(?P<gap>[ ]{{1,8}})(?=[{_UPPER}][a-záéíóúñü])"
 )
+_INLINE_TITLE_RE = re.compile(
+    r"[^\S\n]*(?:(?:special|joint|extraordinary|especial|conjunta)\s+)?"
+    r"(?:declaration|declaraci[oó]n|statement|communiqu[eé]|comunicado|conclusions|conclusiones)\s+"
+    r"(?:of|on|de|del|sobre)\s[^\n.:;]{1,100}?(?P<gap>[ ]{1,8})(?-i:(?=(?:The|Los|Las|La|El|We)\s))",
+    re.IGNORECASE,
+)
 # A paragraph of this many characters is a page that lost its line breaks, not a paragraph;
 # so is a long line in a text of two or three lines.
 _ONE_LINE_LENGTH = 1500
@@ -184,6 +190,10 @@ def _reflow(cleaned: _Cleaned) -> _Cleaned:
     for start, end in gaps:
         chars[start:end] = "\n" * (end - start)
     text = "".join(chars)
+    if one_line and (title := _INLINE_TITLE_RE.match(text)):
+        # "Declaration of Tela The Vice-Ministers …": the title, then the first sentence.
+        start, end = title.span("gap")
+        text = text[:start] + "\n" * (end - start) + text[end:]
     if one_line:
         # Headings are found once sentences are on lines of their own.
         chars = list(text)

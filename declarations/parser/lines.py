@@ -185,3 +185,17 @@ def _is_short_heading(text: str) -> bool:
         and not text.endswith((",", ":"))
         and not any(ch.isdigit() for ch in text)
     )
+
+
+# What a page converted to text leaves around the title: not the title, not the end of the heading.
+_CLUTTER_RE = re.compile(
+    r"(?:advertisement|publicidad|anuncio|download\b.*|descarga\w*\b.*|final\s+version|versi[oó]n\s+final|draft|"
+    r"borrador|print|imprimir|share|compartir|skip\s+to\s+.*|ir\s+al\s+contenido|menu|men[uú]|home|inicio|"
+    r"(?:[XVILC]+|\d{1,2}(?:st|nd|rd|th|[ºª])?)\s+(?:RCM|CRM)|posted\b.*|publicado\b.*|"
+    r"\d{1,2}\s+de\s+\w+\s+de\s+\d{4}|\w+\s+\d{1,2},\s+\d{4}|\d{1,2}\s+\w+\s+\d{4}|\d{4}-\d\d-\d\d)",
+    re.IGNORECASE,
+)
+
+
+def _is_clutter(text: str) -> bool:
+    return bool(_CLUTTER_RE.fullmatch(text.strip(" .:|-–—[]()")))

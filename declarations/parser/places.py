@@ -7,6 +7,7 @@ import re
 from declarations.parser.cleaning import _collapse, _fold
 from declarations.parser.countries import _CountryMatcher
 from declarations.parser.document import _Document
+from declarations.parser.lines import _is_clutter
 from declarations.parser.result import MAX_PLACE_LENGTH
 
 _CLOSING_PREFIX_RE = re.compile(
@@ -104,6 +105,6 @@ _PLACE_LINE_WORDS = 8
 
 def _place_line(text: str) -> str | None:
     """ "Tegucigalpa, Honduras" alone on the line above a date: the city."""
-    if len(text.split()) > _PLACE_LINE_WORDS or text.rstrip().endswith((".", ":", ";")):
+    if len(text.split()) > _PLACE_LINE_WORDS or text.rstrip().endswith((".", ":", ";")) or _is_clutter(text):
         return None
     return _place_from_prefix(text)

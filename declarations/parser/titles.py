@@ -7,7 +7,7 @@ import re
 from declarations.parser.cleaning import _collapse, _fold
 from declarations.parser.countries import _LETTERS_RE
 from declarations.parser.document import _Document
-from declarations.parser.lines import _ROMAN_RE, _is_all_caps, _Line, _marker
+from declarations.parser.lines import _ROMAN_RE, _is_all_caps, _is_clutter, _Line, _marker
 from declarations.parser.result import MAX_TITLE_LENGTH, UNTITLED, Evidence
 
 # fmt: off
@@ -122,20 +122,6 @@ def _quoted_title(doc: _Document, before: int) -> tuple[_Line, str] | None:
         if match and _TITLE_WORD_RE.search(match["title"]):
             return line, match["title"]
     return None
-
-
-# What a page converted to text leaves around the title: not the title, not the end of the heading.
-_CLUTTER_RE = re.compile(
-    r"(?:advertisement|publicidad|anuncio|download\b.*|descarga\w*\b.*|final\s+version|versi[oó]n\s+final|draft|"
-    r"borrador|print|imprimir|share|compartir|skip\s+to\s+.*|ir\s+al\s+contenido|menu|men[uú]|home|inicio|"
-    r"(?:[XVILC]+|\d{1,2}(?:st|nd|rd|th|[ºª])?)\s+(?:RCM|CRM)|posted\b.*|publicado\b.*|"
-    r"\d{1,2}\s+de\s+\w+\s+de\s+\d{4}|\w+\s+\d{1,2},\s+\d{4}|\d{1,2}\s+\w+\s+\d{4}|\d{4}-\d\d-\d\d)",
-    re.IGNORECASE,
-)
-
-
-def _is_clutter(text: str) -> bool:
-    return bool(_CLUTTER_RE.fullmatch(text.strip(" .:|-–—[]()")))
 
 
 def _heading_groups(doc: _Document) -> list[list[_Line]]:

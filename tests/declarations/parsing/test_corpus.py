@@ -294,6 +294,28 @@ CASES = [
         actions=["Analizaron la situación de", "Aprobaron un plan de"],
         problems=[],
     ),
+    Case(
+        "en24_one_line_unnumbered.txt",
+        title="Declaration of Tela",
+        kind="declaration",
+        adopted_on="2010-04-09",
+        place="Tela",
+        language="en",
+        signatories="HND GTM SLV",
+        actions=["Strengthen the coordination of", "Promote the exchange of", "Develop joint training for"],
+        problems=[],
+    ),
+    Case(
+        "en25_clutter_and_posting_date.txt",
+        title="Declaration of Managua",
+        kind="declaration",
+        adopted_on="2015-06-26",
+        place="Managua",
+        language="en",
+        signatories="NIC CRI PAN",
+        actions=["To hold a regional", "To update the contact"],
+        problems=[],
+    ),
 ]
 
 
