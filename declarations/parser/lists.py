@@ -245,16 +245,19 @@ def _unmarked_lists(doc: _Document) -> list[_List]:
 
 
 def _paragraphs_after(doc: _Document, start: int) -> tuple[list[_Item], int]:
-    """The paragraphs from line ``start`` to the first that is not an action; and the last line read."""
+    """The paragraphs from line ``start`` to the first that is not an action; and the last line read.
+
+    The line that ends the list is not counted as read: it may introduce a list of its own.
+    """
     items: list[_Item] = []
     previous: _Line | None = None
     after_blank = False
     title_skipped = False
-    last = start
+    last = start - 1
     for line in doc.lines[start:]:
-        last = line.index
         if line.blank:
             after_blank = True
+            last = line.index
             continue
         if _marker(line.text) is not None:
             break  # a marked list: that one is the candidate, not these paragraphs
@@ -279,6 +282,7 @@ def _paragraphs_after(doc: _Document, start: int) -> tuple[list[_Item], int]:
             break
         else:
             items.append(_Item(first=line, content=line.start))
+        last = line.index
         previous = line
         after_blank = False
     return items, last

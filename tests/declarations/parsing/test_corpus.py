@@ -316,6 +316,28 @@ CASES = [
         actions=["To hold a regional", "To update the contact"],
         problems=[],
     ),
+    Case(
+        "es26_one_line_rcgm_conclusions.txt",
+        title="Conclusiones de la Reunión del Grupo Regional de Consulta sobre Migración",
+        kind="other",
+        adopted_on="2022-11-14",
+        place="Santo Domingo",
+        language="es",
+        signatories="BLZ CRI SLV GTM HND",
+        actions=["Elaborar una guía regional", "Revisar el mandato de", "Presentar a los Viceministros"],
+        problems=[],
+    ),
+    Case(
+        "es27_clutter_city_above_dates.txt",
+        title="Declaración de la Ciudad de México",
+        kind="declaration",
+        adopted_on="2021-11-10",
+        place="Ciudad de México",
+        language="es",
+        signatories="CAN USA MEX GTM HND",
+        actions=["Impulsar vías regulares de", "Fortalecer la protección internacional."],
+        problems=[],
+    ),
 ]
 
 
