@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, handle_default_options
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
 
 from declarations.messages import error_message, problem_messages
@@ -84,10 +84,13 @@ class Command(BaseCommand):
         )
 
     def run_from_argv(self, argv: list[str]) -> None:
-        """As Django's, except that a refusal is printed as it is: scripts read "FILE: problem" on stderr."""
+        """As Django's, except that a refusal is printed as it is: scripts read "FILE: problem" on stderr.
+
+        Only documented parts of BaseCommand: create_parser, execute, stderr, CommandError.returncode
+        (manage.py has already applied --settings and --pythonpath before it gets here).
+        """
         parser = self.create_parser(argv[0], argv[1])
         options = parser.parse_args(argv[2:])
-        handle_default_options(options)
         cmd_options = vars(options)
         args = cmd_options.pop("args", ())
         try:
