@@ -49,9 +49,9 @@ def hostile_inputs(size: int) -> dict[str, str]:
     rng = random.Random(15)
     words = "migración Belize agreed: 1. - • Ciudad de Panamá, 25 de marzo de 2022 The Vice-Ministers We".split()  # noqa: SIM905
     sentence = "The Vice-Ministers of Belize and Mexico agreed to strengthen cooperation. "
-    return {
+    inputs = {
         "one word": "migration" * (size // 9),
-        "random words": " ".join(rng.choice(words) for _ in range(size // 8)),
+        "random words": " ".join(rng.choice(words) for _ in range(size // 4)),
         "random lines": "\n".join(rng.choice(words) for _ in range(size // 6)),
         "one line of sentences": sentence * (size // len(sentence)),
         "numbered one line": " ".join(f"{n}. Act now." for n in range(1, size // 11)),
@@ -59,6 +59,7 @@ def hostile_inputs(size: int) -> dict[str, str]:
         "dates": "March 25, 2022 " * (size // 15),
         "countries": "Belize, " * (size // 8),
     }
+    return {name: text[:size] for name, text in inputs.items()}
 
 
 def main() -> None:

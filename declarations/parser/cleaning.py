@@ -9,6 +9,7 @@ can still be anchored in the text exactly as it was given.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -221,6 +222,7 @@ def _numbered_chain_gaps(text: str) -> list[tuple[int, int]]:
     return [match.span("gap") for match in best] if len(best) >= 2 else []
 
 
+@functools.lru_cache(maxsize=4096)  # country names and words repeat; folding them is not free
 def _fold(text: str) -> str:
     """Lower case, no accents, single spaces: the form in which names are compared."""
     decomposed = unicodedata.normalize("NFD", text)

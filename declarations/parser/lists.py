@@ -254,7 +254,8 @@ def _paragraphs_after(doc: _Document, start: int) -> tuple[list[_Item], int]:
     after_blank = False
     title_skipped = False
     last = start - 1
-    for line in doc.lines[start:]:
+    for index in range(start, len(doc.lines)):  # a slice (or islice) would walk the lines before each time
+        line = doc.lines[index]
         if line.blank:
             after_blank = True
             last = line.index

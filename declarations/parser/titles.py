@@ -145,13 +145,20 @@ def _heading_groups(doc: _Document) -> list[list[_Line]]:
     return [group for group in groups if group]
 
 
+_LONGEST_TITLE_LINE = 400
+
+
 def _is_title_line(doc: _Document, line: _Line) -> bool:
     text = line.text
     if _marker(text) is not None and not _is_all_caps(text):
         return False
+    if len(text) > _LONGEST_TITLE_LINE:
+        return False
     if _is_all_caps(text):
         return len(text.split()) <= 40
-    following = next((other for other in doc.lines[line.index + 1 :] if not _is_clutter(other.text)), None)
+    following = next(
+        (other for other in doc.lines[line.index + 1 : line.index + 40] if not _is_clutter(other.text)), None
+    )
     # Text out of a PDF has no blank line under the title: near the top, a title word is enough.
     near_top = sum(1 for other in doc.lines[: line.index] if not other.blank and not _is_clutter(other.text)) < 3
     return (
