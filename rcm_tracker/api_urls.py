@@ -3,15 +3,16 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.validators import RegexValidator
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -35,6 +36,10 @@ class SwaggerDocs(SpectacularSwaggerSplitView):
         return view
 
 
+# DRF refuses NUL characters in any text field (400): the schema says so, so no client sends one.
+NO_NUL = RegexValidator(r"^[^\x00]*$")
+
+
 class ObtainToken(ObtainAuthToken):
     """POST username and password, receive {"token": "…"} for `Authorization: Token …`.
 
@@ -43,12 +48,28 @@ class ObtainToken(ObtainAuthToken):
     """
 
     throttle_scope = "token"
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="auth_token_create",
         summary="Exchange a username and password for an API token",
-        request=AuthTokenSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        description="Send `{username, password}` as JSON; use the token as `Authorization: Token <token>`. "
+        "Wrong credentials: 401. Repeated failures for one username from one address lock it out for a while "
+        "(429 with Retry-After).",
+        request={
+            "application/json": inline_serializer(
+                "TokenRequest",
+                {
+                    "username": serializers.CharField(max_length=150, validators=[NO_NUL]),
+                    "password": serializers.CharField(style={"input_type": "password"}, validators=[NO_NUL]),
+                },
+            )
+        },
+        responses={200: inline_serializer("Token", {"token": serializers.CharField(help_text="The API token.")})},
+        examples=[
+            OpenApiExample("Sign in", value={"username": "official_mex", "password": "…"}, request_only=True),
+            OpenApiExample("A token", value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}, response_only=True),
+        ],
         auth=[],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -291,7 +291,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Follow-up of the Regional Conference on Migration's declarations. Authenticate with "
         "`POST /api/v1/auth/token/` (username, password) and send `Authorization: Token <token>`. "
-        "Errors are JSON: `{status, title, detail, errors}`."
+        "Errors are RFC 9457 problems (`application/problem+json`): `{type, title, status, detail, errors}`. "
+        "Times are UTC with `Z`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

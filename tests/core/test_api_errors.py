@@ -12,9 +12,10 @@ pytestmark = pytest.mark.django_db
 
 def assert_problem(response, status: int) -> Any:
     assert response.status_code == status
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     assert body["status"] == status
+    assert body["type"].startswith("tag:rcm-tracker,2026:problem:")
     assert body["title"]
     assert body["detail"]
     return body
