@@ -397,6 +397,8 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                operation["requestBody"]["required"] = True  # every operation with a body needs one
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query":
                     # An empty value means "no filter", as when an HTML form leaves a field blank.

@@ -661,8 +661,16 @@ class EvidenceDownload(ApiView):
         summary="Download an evidence file (as an attachment)",
         description="The file as uploaded, with Content-Disposition naming its original name. Anyone who may "
         "read the implementation may download it.",
+        parameters=[
+            OpenApiParameter(
+                "id",
+                OpenApiTypes.INT,
+                OpenApiParameter.PATH,
+                description="The evidence's id (`id` of an EvidenceOut of kind `file`).",
+                examples=[OpenApiExample("An uploaded file", value=13)],
+            )
+        ],
         responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")},
-        examples=[OpenApiExample("The file's bytes", value="%PDF-1.7 …", response_only=True)],
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         return evidence_file_response(downloadable_evidence(user=request.user, pk=pk))
