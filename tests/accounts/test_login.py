@@ -52,7 +52,9 @@ def test_the_token_endpoint_is_locked_too(client, official_mex):
             content_type="application/json",
         )
     response = client.post(
-        "/api/v1/auth/token/", {"username": official_mex.username, "password": PASSWORD}, content_type="application/json"
+        "/api/v1/auth/token/",
+        {"username": official_mex.username, "password": PASSWORD},
+        content_type="application/json",
     )
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.json()["detail"]
