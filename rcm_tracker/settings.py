@@ -328,6 +328,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # `manage.py worker` (as many as wanted, on any machine that reaches the database). E-mails,
 # webhook deliveries, reminders and digests go through it, with retries.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend")}}
+# When the worker runs the daily jobs (reminders, the secretariat's digest), HH:MM in TIME_ZONE.
+RCM_DAILY_JOBS_AT = env_str("RCM_DAILY_JOBS_AT", "07:15")
 
 # E-mail: printed on the console unless an SMTP server is configured.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
