@@ -165,6 +165,15 @@ PDF_BYTES = (
 
 
 @pytest.fixture(autouse=True)
+def empty_task_queue() -> None:
+    """Retries another test left waiting in the eager backend never run in this one."""
+    from django_tasks import default_task_backend
+
+    if hasattr(default_task_backend, "deferred"):
+        default_task_backend.deferred.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache() -> None:
     """Throttling counts requests in the cache; each test starts with a clean count."""
     from django.core.cache import cache
