@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from core.api import not_found
 from declarations import api as declarations_api
 from reporting import api as reporting_api
+from webhooks import api as webhooks_api
 
 app_name = "api"
 
@@ -101,6 +102,7 @@ urlpatterns = [
     path("updates/<int:pk>/evidence/", reporting_api.UpdateEvidence.as_view(), name="update-evidence"),
     path("evidence/<int:pk>/download/", reporting_api.EvidenceDownload.as_view(), name="evidence-download"),
     path("summary/", reporting_api.Summary.as_view(), name="summary"),
+    path("events/", webhooks_api.EventFeed.as_view(), name="events"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", SwaggerDocs.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*$", not_found),

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "reporting",
     "notifications",
     "rounds",
+    "webhooks",
     "dashboards",
     "spreadsheets",
 ]

@@ -37,4 +37,3 @@ def test_healthz_reports_how_long_the_oldest_due_task_has_waited(client: Client,
     DBTaskResult.objects.filter(pk=due.id).update(enqueued_at=timezone.now() - datetime.timedelta(minutes=5))
     waited = client.get("/healthz").json()["queue_oldest_seconds"]
     assert 300 <= waited < 360  # the one due five minutes ago; the one due in an hour is not waiting yet
-
