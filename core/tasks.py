@@ -38,7 +38,8 @@ def enqueue_on_commit(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
 
 def backoff(attempt: int, *, base: datetime.timedelta, cap: datetime.timedelta) -> datetime.timedelta:
     """base, 2×base, 4×base, … (attempt 1 waits `base`), never more than `cap`."""
-    return min(base * (2 ** (attempt - 1)), cap)
+    delay: datetime.timedelta = min(base * (2 ** (attempt - 1)), cap)
+    return delay
 
 
 def retrying(
@@ -92,7 +93,7 @@ class EagerBackend(ImmediateBackend):
         super().__init__(alias, params)
         self.deferred: list[TaskResult[Any]] = []
 
-    def enqueue(self, task: Task[P, T], args: Any, kwargs: Any) -> TaskResult[T]:  # type: ignore[override]
+    def enqueue(self, task: Task[P, T], args: Any, kwargs: Any) -> TaskResult[T]:
         if task.run_after is not None and task.run_after > timezone.now():
             result: TaskResult[T] = TaskResult(
                 task=task,

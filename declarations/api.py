@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
@@ -106,7 +108,7 @@ COMMITMENT_EXAMPLE = {
 }
 
 
-def _page(row: dict[str, object]) -> dict[str, object]:
+def _page(row: Mapping[str, object]) -> dict[str, object]:
     return {"count": 1, "next": None, "previous": None, "results": [row]}
 
 

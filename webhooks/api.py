@@ -19,7 +19,7 @@ class EventOut(serializers.ModelSerializer[Event]):
     id = serializers.IntegerField(read_only=True, min_value=1, help_text="Grows with every event; the cursor.")
     type = serializers.ChoiceField(choices=EventType.choices, read_only=True)
     created_at = UtcDateTimeField(read_only=True)
-    data = serializers.DictField(read_only=True, help_text="What happened; the same as a webhook's `data`.")
+    data = serializers.DictField(read_only=True, help_text="What happened; the same as a webhook's `data`.")  # type: ignore[assignment]
 
     class Meta:
         model = Event

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def schema(api: Any) -> dict[str, Any]:
     response = api("observer").get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
-    return json.loads(response.content)
+    parsed: dict[str, Any] = json.loads(response.content)
+    return parsed
 
 
 def operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -62,7 +63,7 @@ def test_always_present_fields_are_required_and_nullability_and_bounds_are_state
 
 def test_each_views_accepted_query_parameters_are_the_documented_ones(schema):
     for path, method, operation in operations(schema):
-        view = resolve(path.replace("{id}", "1")).func.view_class
+        view = resolve(path.replace("{id}", "1")).func.view_class  # type: ignore[attr-defined]
         documented = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
         accepted = {p.name for p in getattr(view, "query_parameters", {}).get(method, [])}
         assert documented == accepted, (path, method)

@@ -50,7 +50,7 @@ def test_the_worker_schedules_the_daily_jobs_once_and_each_run_schedules_the_nex
 
 
 def test_a_failing_job_does_not_stop_the_others():
-    ran = []
+    ran: list[datetime.date] = []
 
     def broken(today: datetime.date) -> None:
         raise RuntimeError("boom")

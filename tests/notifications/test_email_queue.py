@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from unittest import mock
 
 import pytest
@@ -15,10 +15,16 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 from django_tasks_db.models import DBTaskResult
 
+from core.tasks import EagerBackend
 from reporting.models import Implementation, ReviewState
 from reporting.services import report_update, review_update
 
 pytestmark = pytest.mark.django_db
+
+
+def eager() -> EagerBackend:
+    """The tests' task backend (tests/settings.py), with its waiting room for retries."""
+    return cast(EagerBackend, default_task_backend)
 
 
 class MailServer(BaseEmailBackend):
@@ -54,10 +60,10 @@ def returned(official: Any, secretariat: Any, implementation: Implementation) ->
 def test_a_failing_mail_server_then_a_working_one_eager(mail_server, official_mex, secretariat, mex_implementation):
     returned(official_mex, secretariat, mex_implementation)  # the review itself succeeds
     assert mail_server.attempts == ["send"] and mail.outbox == []
-    assert len(default_task_backend.deferred) == 1  # the retry, waiting for its time
+    assert len(eager().deferred) == 1  # the retry, waiting for its time
 
     mail_server.down = False
-    assert default_task_backend.run_deferred() == 1
+    assert eager().run_deferred() == 1
     assert [message.to for message in mail.outbox] == [["ana@sre.gob.mx"]]
     assert "returned" in mail.outbox[0].subject
 

@@ -9,7 +9,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 from unittest import mock
 
 import pytest
@@ -20,6 +20,7 @@ from django_tasks import default_task_backend
 from django_tasks_db.models import DBTaskResult
 from standardwebhooks.webhooks import Webhook
 
+from core.tasks import EagerBackend
 from reporting.models import ReviewState
 from reporting.services import report_update, review_update
 from rounds.services import round_close, round_open
@@ -27,6 +28,11 @@ from webhooks import services
 from webhooks.models import Delivery, DeliveryStatus, Endpoint, Event, EventType
 
 pytestmark = pytest.mark.django_db
+
+
+def eager() -> EagerBackend:
+    """The tests' task backend (tests/settings.py), with its waiting room for retries."""
+    return cast(EagerBackend, default_task_backend)
 
 
 class Receiver:
@@ -108,10 +114,10 @@ def test_a_receiver_answering_500_then_200_gets_exactly_one_successful_delivery(
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("retrying", 1, 500)
     assert delivery.next_attempt_at is not None  # backed off, waiting
 
-    assert default_task_backend.run_deferred() == 1
+    assert eager().run_deferred() == 1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("succeeded", 2, 200)
-    assert default_task_backend.run_deferred() == 0  # nothing more to send
+    assert eager().run_deferred() == 0  # nothing more to send
     assert [headers["webhook-id"] for headers, _body in server.requests] == [f"evt_{delivery.event_id}"] * 2
 
 
@@ -119,10 +125,11 @@ def test_after_a_day_of_failures_the_delivery_is_marked_failed(official_mex, mex
     endpoint_for("http://127.0.0.1:9/never")  # the discard port: nobody answers
     report(official_mex, mex_implementation)
     delays = []
-    while default_task_backend.deferred:
+    while eager().deferred:
         delivery = Delivery.objects.get()
+        assert delivery.next_attempt_at and delivery.last_attempt_at
         delays.append(delivery.next_attempt_at - delivery.last_attempt_at)
-        default_task_backend.run_deferred()
+        eager().run_deferred()
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, services.ATTEMPTS)
     assert delays[0] == datetime.timedelta(minutes=1) and max(delays) == datetime.timedelta(hours=4)
@@ -218,7 +225,7 @@ def test_send_again_from_the_log(receiver, login_as, official_mex, mex_implement
     page = login_as("secretariat").get(reverse("webhooks:delivery-list")).content.decode()
     assert "update.submitted" in page and "500" in page and "Send again" in page
 
-    default_task_backend.deferred.clear()  # the automatic retry is not needed: the secretariat sends it now
+    eager().deferred.clear()  # the automatic retry is not needed: the secretariat sends it now
     client = login_as("secretariat")
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(reverse("webhooks:delivery-resend", args=[delivery.pk]))
