@@ -134,7 +134,37 @@ def query_names(parameters: Sequence[OpenApiParameter]) -> frozenset[str]:
     return frozenset(parameter.name for parameter in parameters if parameter.location == OpenApiParameter.QUERY)
 
 
-class ApiView(APIView):
+class RateLimitHeaders:
+    """`RateLimit-Limit`, `-Remaining` and `-Reset` (IETF httpapi draft names) from the tightest throttle.
+
+    A client sees how much of its allowance is left before it gets a 429 (which says Retry-After).
+    """
+
+    def get_throttles(self) -> list[Any]:
+        throttles: list[Any] = super().get_throttles()  # type: ignore[misc]
+        self.used_throttles = throttles
+        return throttles
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        limits = [
+            (
+                max(0, throttle.num_requests - len(throttle.history)),
+                throttle.num_requests,
+                int(throttle.duration - (throttle.timer() - throttle.history[-1])) if throttle.history else 0,
+            )
+            for throttle in getattr(self, "used_throttles", [])
+            if getattr(throttle, "history", None) is not None and getattr(throttle, "num_requests", None)
+        ]
+        if limits:
+            remaining, limit, reset = min(limits)
+            response["RateLimit-Limit"] = str(limit)
+            response["RateLimit-Remaining"] = str(remaining)
+            response["RateLimit-Reset"] = str(max(0, reset))
+        return response
+
+
+class ApiView(RateLimitHeaders, APIView):
     """Base of every API view. DRF authenticates API calls itself and answers 401/403 as JSON,
     so Django's login redirect (LoginRequiredMiddleware) must not intercept them.
 
@@ -382,8 +412,16 @@ COMMON_ERRORS = {
     "500": "An error on the server's side; it has been logged.",
     "503": "The database is not answering; retry after the Retry-After header's seconds.",
 }
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": {"description": "Requests allowed in the current window.", "schema": {"type": "integer"}},
+    "RateLimit-Remaining": {"description": "Requests left in the window.", "schema": {"type": "integer"}},
+    "RateLimit-Reset": {"description": "Seconds until the window frees a request.", "schema": {"type": "integer"}},
+}
 # Headers every response with that status carries.
-STATUS_HEADERS = {"429": {"Retry-After": RETRY_AFTER}, "503": {"Retry-After": RETRY_AFTER}}
+STATUS_HEADERS = {
+    "429": {"Retry-After": RETRY_AFTER, **RATE_LIMIT_HEADERS},
+    "503": {"Retry-After": RETRY_AFTER},
+}
 
 
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
@@ -411,6 +449,9 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             for code, headers in {**STATUS_HEADERS, **operation.pop("x-response-headers", {})}.items():
                 if code in responses:
                     responses[code].setdefault("headers", {}).update(headers)
+            for code, response in responses.items():
+                if code.startswith("2"):
+                    response.setdefault("headers", {}).update(RATE_LIMIT_HEADERS)
     return result
 
 

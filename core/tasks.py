@@ -59,12 +59,12 @@ def retrying(
             attempt = int(kwargs.get("attempt", 1))  # type: ignore[call-overload]
             try:
                 return function(*args, **kwargs)
-            except Exception:
+            except Exception as exc:
                 if attempt >= attempts:
                     logger.exception("%s failed for good after %d attempts", function.__name__, attempt)
                     raise
                 delay = backoff(attempt, base=base, cap=cap)
-                logger.warning("%s failed (attempt %d); retrying in %s", function.__name__, attempt, delay)
+                logger.warning("%s failed (attempt %d: %s); retrying in %s", function.__name__, attempt, exc, delay)
                 registered: Task[Any, Any] = getattr(run, "task")  # noqa: B009 -- set by `registered_task`
                 registered.using(run_after=timezone.now() + delay).enqueue(*args, **{**kwargs, "attempt": attempt + 1})
                 raise

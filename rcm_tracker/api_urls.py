@@ -16,7 +16,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import not_found
+from core.api import RateLimitHeaders, not_found
 from declarations import api as declarations_api
 from reporting import api as reporting_api
 from webhooks import api as webhooks_api
@@ -41,7 +41,7 @@ class SwaggerDocs(SpectacularSwaggerSplitView):
 NO_NUL = RegexValidator(r"^[^\x00]*$")
 
 
-class ObtainToken(ObtainAuthToken):
+class ObtainToken(RateLimitHeaders, ObtainAuthToken):
     """POST username and password, receive {"token": "…"} for `Authorization: Token …`.
 
     Wrong credentials are 401 (not DRF's default 400): the request was well formed, the
