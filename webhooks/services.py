@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -104,8 +105,6 @@ def delivery_attempt(*, delivery_id: int, attempt: int) -> Delivery | None:
 def delivery_resend(*, delivery: Delivery, by: User) -> Delivery:
     """The secretariat's "send again": a fresh series of attempts for a failed (or any) delivery."""
     if not is_secretariat(by):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
     locked.status, locked.next_attempt_at = DeliveryStatus.PENDING, None
