@@ -290,7 +290,7 @@ class Client:
             if_match=etag,
             kind=kind,
             implementation=implementation,
-            sent_version=None if etag in (None, "*") else _version(etag, implementation),
+            sent_version=None if etag is None or etag == "*" else _version(etag, implementation),
         )
 
     def _read(self, user: str, implementation: int) -> Answer:
