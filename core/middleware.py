@@ -6,10 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core.api import problem_response
 from core.dberrors import connection_failed
 
 logger = logging.getLogger(__name__)
@@ -90,16 +91,10 @@ class DatabaseUnavailableMiddleware:
         logger.error("Database unavailable, answering 503 to %s %s: %s", request.method, request.path, exc)
         response: HttpResponse
         if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {
-                    "status": 503,
-                    "title": _("Service unavailable"),
-                    "detail": _(
-                        "The service cannot reach its database at the moment. Try again in %(seconds)s seconds."
-                    )
-                    % {"seconds": self.RETRY_AFTER_SECONDS},
-                },
-                status=503,
+            response = problem_response(
+                503,
+                _("The service cannot reach its database at the moment. Try again in %(seconds)s seconds.")
+                % {"seconds": self.RETRY_AFTER_SECONDS},
             )
         else:
             response = HttpResponse(self._page(), status=503)
