@@ -43,6 +43,24 @@ class AwareDateTimeField(django_filters.fields.IsoDateTimeField):
         return result
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false` (any case), or absent; anything else is an error, not "absent"."""
+
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None: absent, as NullBooleanField
+        text = str(value).strip().lower() if value is not None else ""
+        if text in ("", "none"):
+            return None
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError(_("Send true or false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class AwareDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = AwareDateTimeField
 
@@ -89,8 +107,8 @@ class ImplementationFilter(SharedFilterSet):
         method="filter_as_of", label=_("State at the end of this day (YYYY-MM-DD), computed from the history")
     )
     # The validated state (latest accepted update) instead of the reported one; with as_of, at that date.
-    validated_only = django_filters.BooleanFilter(
-        method="filter_validated_only", label=_("Validated only"), widget=django_filters.widgets.BooleanWidget()
+    validated_only = StrictBooleanFilter(
+        method="filter_validated_only", label=_("Validated only"), widget=forms.TextInput()
     )
     country = CachedCountryFilter(label=_("Country (ISO3)"), method="filter_country")
     declaration = DeclarationFilter(

@@ -407,3 +407,8 @@ def test_the_list_offers_the_validated_state(api, mex_implementation, official_m
     assert mex_row(validated_only="true", as_of=timezone.localdate().isoformat()) == ("planned", 10, "accepted")
     counted = client.get("/api/v1/implementations/", {"validated_only": "true", "status": "planned"}).json()
     assert counted["count"] == 1
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", 200), ("False", 200), ("maybe", 400), ("-5", 400)])
+def test_validated_only_accepts_true_or_false_only(api, rcm_data, observer, value, expected):
+    assert api("observer").get("/api/v1/implementations/", {"validated_only": value}).status_code == expected
