@@ -14,6 +14,7 @@ import functools
 import io
 import re
 import zipfile
+from xml.etree import ElementTree
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -48,8 +49,13 @@ if TYPE_CHECKING:
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
-# An XLSX is a zip: a small file can unpack to gigabytes. A real report unpacks to a few megabytes.
-MAX_UNPACKED_BYTES = 25 * MAX_UPLOAD_BYTES
+# Every line of the sheet counts, blank or not: a file of a million empty-looking rows must stop early,
+# not after they are all parsed. A real sheet has its rows and a few blank lines between them.
+MAX_LINES = 2 * MAX_ROWS
+# An XLSX is a zip: a small file can unpack to gigabytes. A full sheet of 5,000 rows with long texts
+# and summaries unpacks to 12 MB; a country's real report to a few hundred KB. The sizes are those the
+# archive declares, and Python's zipfile never unpacks a member past its declared size.
+MAX_UNPACKED_BYTES = 16 * 1024 * 1024
 SHEET_TITLE = gettext_lazy("Report")
 _PAYLOAD_SALT = "commitments.spreadsheet-import.rows"
 # A preview older than this is refused at confirmation: the page has been left open too long to
@@ -276,14 +282,25 @@ def read_upload(upload: UploadedFile) -> list[SheetRow]:
     return _rows(cells)
 
 
+# The most columns a row may have and the most XML elements a sheet or its shared strings may hold: a full
+# 5,000-row report has about 100,000 elements in its sheet. Checked before openpyxl sees the file, because
+# openpyxl parses a whole sheet that lacks a `<dimension>` just to size it, and a whole row in memory.
+MAX_COLUMNS = 64
+MAX_XML_ELEMENTS = 250_000
+_TOO_BIG = gettext_lazy("The workbook unpacks to far more data than a report holds; it cannot be read.")
+
+
 def _xlsx_cells(data: bytes) -> Iterator[list[Any]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise SpreadsheetError(str(_TOO_BIG))
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml":
+                    _check_xml_size(archive, info.filename)
+    except (zipfile.BadZipFile, ElementTree.ParseError, RuntimeError, NotImplementedError, EOFError, OSError):
         raise SpreadsheetError(str(_NOT_XLSX)) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError(_("The workbook unpacks to far more data than a report holds; it cannot be read."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     # A damaged workbook makes openpyxl raise almost anything (KeyError, ValueError, XML errors…).
@@ -299,6 +316,33 @@ def _xlsx_cells(data: bytes) -> Iterator[list[Any]]:
         raise SpreadsheetError(str(_NOT_XLSX)) from None
     finally:
         workbook.close()
+
+
+def _check_xml_size(archive: zipfile.ZipFile, name: str) -> None:
+    """Stream one part of the workbook and refuse it past MAX_LINES rows, MAX_COLUMNS cells in a row or
+    MAX_XML_ELEMENTS elements: the work stops as soon as the file shows itself too big."""
+    parser = ElementTree.XMLPullParser(events=("end",))
+    elements = rows = 0
+    with archive.open(name) as member:
+        for chunk in iter(lambda: member.read(1 << 16), b""):
+            parser.feed(chunk)
+            for _event, element in parser.read_events():
+                elements += 1
+                if element.tag.endswith("}row"):
+                    rows += 1
+                    if len(element) > MAX_COLUMNS:
+                        raise SpreadsheetError(str(_TOO_BIG))
+                    element.clear()  # the parsed tree stays as small as one row
+                elif element.tag.endswith("}si"):
+                    element.clear()
+                if rows > MAX_LINES:
+                    raise SpreadsheetError(
+                        _("The spreadsheet has more than %(max)s lines; split it into smaller files.")
+                        % {"max": formats.number_format(MAX_LINES, force_grouping=True)}
+                    )
+                if elements > MAX_XML_ELEMENTS:
+                    raise SpreadsheetError(str(_TOO_BIG))
+    parser.close()
 
 
 def _csv_cells(data: bytes) -> Iterator[list[Any]]:
@@ -389,6 +433,11 @@ def _rows(cells: Iterable[list[Any]]) -> list[SheetRow]:
         )
     rows: list[SheetRow] = []
     for line, values in lines:
+        if line > MAX_LINES:
+            raise SpreadsheetError(
+                _("The spreadsheet has more than %(max)s lines; split it into smaller files.")
+                % {"max": formats.number_format(MAX_LINES, force_grouping=True)}
+            )
         texts = {
             key: _cell_text(values[index]) if index < len(values) else ""
             for key, index in positions.items()

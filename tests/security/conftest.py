@@ -76,3 +76,41 @@ def mex_update(mex_implementation, official_mex):
     return report_update(
         implementation=mex_implementation, by=official_mex, status="in_progress", progress=20, summary="Started."
     )
+
+
+def sheet_bomb(*, rows: int) -> bytes:
+    """An .xlsx with the report's headers, then `rows` rows with one filled cell in a column the import
+    does not read, and no `<dimension>` (the attack of finding 2): a few hundred KB, tens of MB unpacked."""
+    import openpyxl
+
+    from spreadsheets.workbooks import headers
+
+    template = io.BytesIO()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(headers())
+    workbook.save(template)
+    header = "".join(
+        f'<c r="{letter}1" t="inlineStr"><is><t>{text}</t></is></c>' for letter, text in zip("ABCDEFGH", headers())
+    )
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(template) as source,
+        zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+    ):
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(info.filename, source.read(info.filename))
+        sheet = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
+        sheet.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(sheet, "w", force_zip64=True) as member:
+            member.write(
+                b'<?xml version="1.0" encoding="UTF-8"?>'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                + f'<row r="1">{header}</row>'.encode()
+            )
+            # Rows and cells without `r` attributes are numbered by their order: all alike, so they deflate ~300:1.
+            row = b'<row><c/><c t="inlineStr"><is><t>x</t></is></c></row>'
+            for start in range(0, rows, 10_000):
+                member.write(row * min(10_000, rows - start))
+            member.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
