@@ -15,6 +15,8 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled, Validatio
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.throttling import TokenAddressThrottle, TokenUsernameThrottle
+from accounts.views import lockout_seconds
 from core.api import not_found
 from declarations import api as declarations_api
 from reporting import api as reporting_api
@@ -42,7 +44,8 @@ class ObtainToken(ObtainAuthToken):
     credentials were not accepted. A missing field is still 400.
     """
 
-    throttle_scope = "token"
+    # ObtainAuthToken sets no throttle at all: password guessing is limited per address and per username.
+    throttle_classes = (TokenAddressThrottle, TokenUsernameThrottle)
 
     @extend_schema(
         operation_id="auth_token_create",
@@ -55,7 +58,10 @@ class ObtainToken(ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         valid = serializer.is_valid()
         if getattr(request, "axes_locked_out", False):  # set by django-axes during authenticate()
-            raise Throttled(detail=_("Too many failed sign-ins for this username from this address; try again later."))
+            raise Throttled(
+                wait=lockout_seconds(),
+                detail=_("Too many failed sign-ins for this username from this address; try again later."),
+            )
         if not valid:
             if set(serializer.errors) == {"non_field_errors"}:
                 raise AuthenticationFailed(_("Unable to sign in with these credentials."))
