@@ -38,6 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from accounts.models import User
 from audit.services import audit_record
 from core.permissions import can_report_for_country, is_secretariat
+from core.spreadsheets import safe_row
 from declarations.models import MemberCountry
 from declarations.selectors import translated
 from reporting.models import REPORTABLE_STATUSES, Implementation, Status, StatusUpdate
@@ -127,7 +128,7 @@ def build_csv(implementations: Iterable[Implementation]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers())
-    writer.writerows(["" if value is None else value for value in row] for row in sheet_rows(implementations))
+    writer.writerows(["" if value is None else value for value in safe_row(row)] for row in sheet_rows(implementations))
     # The BOM makes spreadsheet programs open accented text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode()
 
@@ -143,7 +144,7 @@ def build_xlsx(country: MemberCountry, implementations: Iterable[Implementation]
     sheet.title = str(SHEET_TITLE)
     sheet.append(headers())
     for row in sheet_rows(implementations):
-        sheet.append(row)
+        sheet.append(safe_row(row))
     last = sheet.max_row
 
     editable_fill = PatternFill("solid", start_color="FFF8E1")
