@@ -27,7 +27,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -45,7 +45,8 @@ from core.api import (
     rows_with_count,
 )
 from core.db_router import read_only_view
-from core.filters import InvalidFilters
+from core.parsers import JSONParser
+from core.filters import InvalidFilters, validate_date_in_range
 from core.permissions import can_report_for, can_view_implementation
 from declarations.models import Declaration
 from reporting import exports, selectors, services
@@ -493,7 +494,7 @@ class EvidenceDownload(ApiView):
 class SummaryParams(serializers.Serializer[Any]):
     declaration = serializers.PrimaryKeyRelatedField(queryset=Declaration.objects.all(), required=False)
     round = serializers.PrimaryKeyRelatedField(queryset=ReportingRound.objects.all(), required=False)
-    as_of = serializers.DateField(required=False)
+    as_of = serializers.DateField(required=False, validators=[validate_date_in_range])
     accepted_only = serializers.BooleanField(required=False, default=False)
 
 
