@@ -206,7 +206,11 @@ class StatusUpdateIn(serializers.Serializer[StatusUpdate]):
         allow_blank=True, help_text="What was done; for not_applicable, the reason. Required."
     )
     links = LinkIn(
-        many=True, required=False, default=list, help_text="Evidence links; files go to the evidence endpoint."
+        many=True,
+        required=False,
+        default=list,
+        max_length=services.MAX_LINKS,
+        help_text="Evidence links (at most 20); files go to the evidence endpoint.",
     )
 
 
