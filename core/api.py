@@ -30,6 +30,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.db import Deadlock, is_deadlock
 from core.filters import InvalidFilters
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ TITLES = {
     404: gettext_lazy("Not found"),
     405: gettext_lazy("Method not allowed"),
     406: gettext_lazy("Not acceptable"),
+    409: gettext_lazy("Conflict"),
     412: gettext_lazy("Precondition failed"),
     413: gettext_lazy("File too large"),
     415: gettext_lazy("Unsupported file type"),
@@ -230,6 +232,12 @@ def _validation_errors(exc: DjangoValidationError) -> tuple[int, dict[str, list[
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Domain errors → JSON problems; anything unexpected → a JSON 500, never an HTML page."""
+    if isinstance(exc, Deadlock) or is_deadlock(exc):
+        # Two writes waited for each other and the database aborted this one: the database is fine.
+        return Response(
+            problem(409, _("Someone else was saving the same records at that moment; nothing was saved. Send it again.")),
+            status=409,
+        )
     if isinstance(exc, OperationalError | InterfaceError):
         logger.error("Database unavailable during an API call: %s", exc)
         return Response(

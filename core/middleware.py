@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core.db import Deadlock, is_deadlock
+
 logger = logging.getLogger(__name__)
 
 
@@ -76,6 +78,13 @@ class DatabaseUnavailableMiddleware:
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Deadlock) or is_deadlock(exception):
+            # Not an outage: two writes met, the database aborted one, nothing was saved.
+            return HttpResponse(
+                _("Someone else was saving the same records at that moment; nothing was saved. Send it again."),
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
         if isinstance(exception, OperationalError | InterfaceError):
             return self.unavailable(request, exception)
         return None

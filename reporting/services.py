@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from core.db import deadlock_retried
 from core.permissions import can_report_for, can_review, is_secretariat
 from declarations.models import Commitment, Declaration, MemberCountry
 from reporting.evidence import EvidenceFileError, InspectedFile, inspect_file
@@ -126,6 +127,7 @@ def inspect_files(files: Sequence[FileInput]) -> list[InspectedFile]:
     return inspected
 
 
+@deadlock_retried
 def report_update(
     *,
     implementation: Implementation,

@@ -36,6 +36,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import User
 from audit.services import audit_record
+from core.db import deadlock_retried
 from core.permissions import can_report_for_country, is_secretariat
 from core.spreadsheets import safe_row
 from declarations.models import MemberCountry
@@ -708,6 +709,7 @@ def import_on_behalf(user: AnyUser, country: MemberCountry) -> bool:
     raise PermissionDenied(_("Only the country's officials, or the secretariat on its behalf, report for a country."))
 
 
+@deadlock_retried
 def import_apply(*, country: MemberCountry, rows: Sequence[SheetRow], by: User, file_name: str) -> list[StatusUpdate]:
     """Write one update per changed row, in one transaction: all of them, or none."""
     on_behalf = import_on_behalf(by, country)
@@ -721,6 +723,15 @@ def import_apply(*, country: MemberCountry, rows: Sequence[SheetRow], by: User, 
     current: RowCheck | None = None
     try:
         with transaction.atomic():
+            # Lock order: every implementation of the batch first, in primary-key order, then the
+            # tallies (each report shifts them). A report on one of them waits for the whole import
+            # instead of holding a row the import needs while the import holds the tallies it needs.
+            list(
+                Implementation.objects.select_for_update()
+                .filter(pk__in=sorted(change.target.pk for change in preview.changes))
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             for current in preview.changes:
                 updates.append(
                     report_update(
