@@ -235,7 +235,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Deadlock) or is_deadlock(exc):
         # Two writes waited for each other and the database aborted this one: the database is fine.
         return Response(
-            problem(409, _("Someone else was saving the same records at that moment; nothing was saved. Send it again.")),
+            problem(
+                409, _("Someone else was saving the same records at that moment; nothing was saved. Send it again.")
+            ),
             status=409,
         )
     if isinstance(exc, OperationalError | InterfaceError):

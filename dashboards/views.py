@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.db_router import read_only_view
+from core.permissions import can_view_all_countries
 from dashboards import exports, selectors
 from dashboards.charts import legend, status_bars
 from dashboards.figures import Dashboard, build_dashboard
-from core.permissions import can_view_all_countries
 from dashboards.forms import DashboardFilterForm
 from declarations import selectors as declaration_selectors
 from declarations.models import MemberCountry

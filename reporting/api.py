@@ -45,8 +45,8 @@ from core.api import (
     rows_with_count,
 )
 from core.db_router import read_only_view
-from core.parsers import JSONParser
 from core.filters import InvalidFilters, validate_date_in_range
+from core.parsers import JSONParser
 from core.permissions import can_report_for, can_view_implementation
 from declarations.models import Declaration
 from reporting import exports, selectors, services
@@ -205,7 +205,7 @@ class StatusUpdateIn(serializers.Serializer[StatusUpdate]):
     summary = serializers.CharField(
         allow_blank=True, help_text="What was done; for not_applicable, the reason. Required."
     )
-    links = LinkIn(
+    links = LinkIn(  # type: ignore[call-arg]  # the stubs lack ListSerializer's max_length
         many=True,
         required=False,
         default=list,

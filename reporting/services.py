@@ -98,9 +98,7 @@ MAX_LINKS = 20
 
 def validate_links(links: Sequence[LinkInput]) -> None:
     if len(links) > MAX_LINKS:
-        raise ValidationError(
-            {"links": _("At most %(max)s links at a time.") % {"max": MAX_LINKS}}
-        )
+        raise ValidationError({"links": _("At most %(max)s links at a time.") % {"max": MAX_LINKS}})
     check_url = URLValidator(schemes=["http", "https"])
     for index, link in enumerate(links):
         try:

@@ -238,5 +238,8 @@ def shared_cache(settings: Any, tmp_path: Path) -> None:
     """A cache every process shares, as Redis is in production: only there are API tokens cached
     (accounts/authentication.py), so the query counts of that setup are pinned with it."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "cache")}
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
     }

@@ -431,7 +431,9 @@ def test_list_queries_are_constant_whatever_the_page_size(shared_cache, api, dja
         assert response.status_code == 200
 
 
-def test_history_and_summary_queries_are_constant(shared_cache, api, django_assert_num_queries, mex_implementation, official_mex):
+def test_history_and_summary_queries_are_constant(
+    shared_cache, api, django_assert_num_queries, mex_implementation, official_mex
+):
     for index in range(4):
         report_update(
             implementation=mex_implementation,

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pytest
+
 MB = 1_048_576
 # What a hostile file may cost one worker: the bound asserted by every test that sends one.
 MAX_PEAK_BYTES = 100 * MB
@@ -66,9 +68,6 @@ def opendocument_bomb(*, unpacked: int) -> bytes:
     return buffer.getvalue()
 
 
-import pytest  # noqa: E402
-
-
 @pytest.fixture
 def mex_update(mex_implementation, official_mex):
     from reporting.services import report_update
@@ -90,7 +89,8 @@ def sheet_bomb(*, rows: int) -> bytes:
     workbook.active.append(headers())
     workbook.save(template)
     header = "".join(
-        f'<c r="{letter}1" t="inlineStr"><is><t>{text}</t></is></c>' for letter, text in zip("ABCDEFGH", headers())
+        f'<c r="{letter}1" t="inlineStr"><is><t>{text}</t></is></c>'
+        for letter, text in zip("ABCDEFGH", headers(), strict=True)
     )
     buffer = io.BytesIO()
     with (

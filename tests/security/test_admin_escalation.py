@@ -40,9 +40,7 @@ def test_the_secretariat_cannot_raise_its_own_rights_nor_read_tokens(client, sec
     url = f"/admin/accounts/user/{secretariat.pk}/change/"
     assert client.get(url).status_code == 200
     any_permission = Permission.objects.get(codename="view_tokenproxy")
-    response = client.post(
-        url, user_form(secretariat, is_superuser="on", user_permissions=str(any_permission.pk))
-    )
+    response = client.post(url, user_form(secretariat, is_superuser="on", user_permissions=str(any_permission.pk)))
     assert response.status_code in (200, 302)
     secretariat.refresh_from_db()
     assert not secretariat.is_superuser

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def gtm_report(darien, official_gtm):
     from reporting.models import Implementation
 
-    implementation = Implementation.objects.get(commitment__declaration=darien, commitment__number=1, country__iso3="GTM")
+    implementation = Implementation.objects.get(
+        commitment__declaration=darien, commitment__number=1, country__iso3="GTM"
+    )
     return report_update(
         implementation=implementation, by=official_gtm, status="completed", progress=None, summary="Done in GTM."
     )

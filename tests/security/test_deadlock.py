@@ -18,7 +18,7 @@ from spreadsheets import workbooks
 from spreadsheets.workbooks import SheetRow, import_apply
 
 
-def _in_thread(target, results: dict, key: str) -> threading.Thread:
+def _in_thread(target, results: dict[str, object], key: str) -> threading.Thread:
     def run() -> None:
         try:
             results[key] = target()
@@ -40,13 +40,15 @@ def test_an_import_and_a_report_meeting_on_the_tallies_both_succeed(rcm_data, of
     )[:2]
     token = Token.objects.create(user=official_mex)
     rows = [
-        SheetRow(line=line, id=str(item.pk), status="in_progress", progress="10", summary="From the sheet.", version="0")
+        SheetRow(
+            line=line, id=str(item.pk), status="in_progress", progress="10", summary="From the sheet.", version="0"
+        )
         for line, item in ((2, first), (3, second))
     ]
     # The interleaving of the trials that deadlocked, made certain: the import has written its first
     # row (and so shifted the country's tallies) when the API report on the second row arrives.
     first_written, go_on = threading.Event(), threading.Event()
-    report = workbooks.report_update
+    report = workbooks.report_update  # type: ignore[attr-defined]
 
     def report_then_pause(**kwargs):
         update = report(**kwargs)
@@ -56,7 +58,7 @@ def test_an_import_and_a_report_meeting_on_the_tallies_both_succeed(rcm_data, of
         return update
 
     monkeypatch.setattr(workbooks, "report_update", report_then_pause)
-    results: dict = {}
+    results: dict[str, object] = {}
     importer = _in_thread(
         lambda: import_apply(
             country=MemberCountry.objects.get(iso3="MEX"), rows=rows, by=official_mex, file_name="mex.xlsx"
@@ -97,11 +99,13 @@ def _deadlock() -> OperationalError:
 def test_a_deadlock_is_retried_once_then_409_never_503(
     rcm_data, official_mex, darien, monkeypatch, deadlocks, expected
 ):
-    implementation = Implementation.objects.get(commitment__declaration=darien, commitment__number=1, country__iso3="MEX")
+    implementation = Implementation.objects.get(
+        commitment__declaration=darien, commitment__number=1, country__iso3="MEX"
+    )
     token = Token.objects.create(user=official_mex)
     from reporting import services
 
-    record = services.audit_record
+    record = services.audit_record  # type: ignore[attr-defined]
     left = [deadlocks]
 
     def audit_then_deadlock(**kwargs):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
