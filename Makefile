@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make run` is the development server: SQLite in the project folder unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=1
 
-.PHONY: help install run serve migrate seed test lint format check-deploy e2e clean messages makemessages bench
+.PHONY: help install test-deps run serve migrate seed test test-parser lint format check-deploy e2e clean messages makemessages bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -28,7 +28,10 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-install: $(BIN)/activate .env node_modules/.package-lock.json  ## Create .venv and node_modules from the pinned requirements
+install: $(BIN)/activate .env  ## Create .venv from the pinned requirements (no Node needed)
+
+# The browser tests' accessibility checks need axe-core from npm; only `make test` installs it.
+test-deps: install node_modules/.package-lock.json
 
 migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
@@ -36,15 +39,17 @@ migrate: install
 # The team's Spanish versions of the seeds (fixtures/declarations/es/) are each named after the original
 # they translate, and load as unofficial translations of it.
 seed: migrate  ## Load countries, the seed declarations and the demo users (idempotent)
-	$(RUN_ENV) $(PY) manage.py loaddata member_countries
 	$(RUN_ENV) $(PY) manage.py load_declarations fixtures/declarations/*.txt
 	for file in fixtures/declarations/es/*.txt; do \
 		$(RUN_ENV) $(PY) manage.py load_declarations --translation-of "$$(basename $$file)" --unofficial "$$file" || exit 1; \
 	done
 	$(RUN_ENV) $(PY) manage.py seed_demo
 
-run: seed messages  ## Install, migrate, load data, create demo users, serve on http://127.0.0.1:8000
+# The task worker (e-mails, webhook deliveries, daily jobs) runs beside the web server, on the same
+# SQLite queue table; stopping `make run` (Ctrl-C) stops both.
+run: seed messages  ## Install, migrate, load data, create demo users, serve on http://127.0.0.1:8000 with a worker
 	@echo "Serving on http://$(HOST):$(PORT)/ — sign in with a demo user above."
+	$(RUN_ENV) $(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install  ## ruff (lint + format check) and mypy
@@ -57,8 +62,13 @@ format: install  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint messages  ## Lint, type-check and run the whole suite (PostgreSQL at TEST_DATABASE_URL)
+test: lint messages test-deps test-parser  ## Lint, type-check and run the whole suite (PostgreSQL at TEST_DATABASE_URL)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The parser is pure Python: its tests run without pytest-django or any Django setting, which proves
+# it (tests/declarations/parsing/pytest.ini is their configuration).
+test-parser: install  ## The declaration parser's tests, without Django
+	$(BIN)/pytest -p no:django tests/declarations/parsing -q
 
 # Translations: the .po files are the source (under version control), the .mo files are built.
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)

@@ -1,16 +1,19 @@
 """What every API view shares: authentication, pagination, and one place that turns errors into JSON.
 
-Errors have one shape, whatever raised them:
-`{"status": 400, "title": "Invalid input", "detail": "…", "errors": {"field": ["message"]}}`.
+Errors have one shape, whatever raised them: RFC 9457 problem details, sent as
+`application/problem+json`:
+`{"type": "tag:…:invalid-input", "title": "Invalid input", "status": 400, "detail": "…",
+"errors": {"field": ["message"]}}`.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
@@ -47,6 +50,7 @@ TITLES = {
     412: gettext_lazy("Precondition failed"),
     413: gettext_lazy("File too large"),
     415: gettext_lazy("Unsupported file type"),
+    428: gettext_lazy("Precondition required"),
     429: gettext_lazy("Too many requests"),
     500: gettext_lazy("Internal error"),
     503: gettext_lazy("Service unavailable"),
@@ -67,22 +71,131 @@ class Problem(exceptions.APIException):
         self.extra = extra
 
 
+# RFC 9457 `type`: one URI per kind of problem, stable whatever the language. Tag URIs (RFC 4151)
+# name a problem without pretending to be a page to fetch; `title` and `detail` are for people.
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_SLUGS = {
+    400: "invalid-input",
+    401: "authentication-required",
+    403: "not-allowed",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    412: "stale-version",
+    413: "too-large",
+    415: "unsupported-media-type",
+    428: "if-match-required",
+    429: "too-many-requests",
+    500: "internal-error",
+    503: "service-unavailable",
+}
+
+
+def problem_type(status_code: int) -> str:
+    return f"tag:rcm-tracker,2026:problem:{PROBLEM_SLUGS.get(status_code, str(status_code))}"
+
+
 def problem(status_code: int, detail: str, *, errors: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
     title = str(TITLES.get(status_code, _("Error")))
-    body: dict[str, Any] = {"status": status_code, "title": title, "detail": str(detail)}
+    body: dict[str, Any] = {
+        "type": problem_type(status_code),
+        "title": title,
+        "status": status_code,
+        "detail": str(detail),
+    }
     if errors:
         body["errors"] = errors
     body.update(extra)
     return body
 
 
-class ApiView(APIView):
+def problem_response(status_code: int, detail: str, **extra: Any) -> JsonResponse:
+    """A problem answered outside DRF (unknown paths, the database outage middleware)."""
+    return JsonResponse(problem(status_code, detail, **extra), status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def utc_iso(value: datetime.datetime | None) -> str | None:
+    """A date-time as the API writes every one: ISO 8601 in UTC with `Z`, whatever the server's zone."""
+    if value is None:
+        return None
+    text = value.astimezone(datetime.UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField, always in UTC (`…Z`): JSON and CSV agree, and no client needs the server's zone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default_timezone", datetime.UTC)
+        super().__init__(*args, **kwargs)
+
+
+def query_names(parameters: Sequence[OpenApiParameter]) -> frozenset[str]:
+    return frozenset(parameter.name for parameter in parameters if parameter.location == OpenApiParameter.QUERY)
+
+
+class RateLimitHeaders:
+    """`RateLimit-Limit`, `-Remaining` and `-Reset` (IETF httpapi draft names) from the tightest throttle.
+
+    A client sees how much of its allowance is left before it gets a 429 (which says Retry-After).
+    """
+
+    def get_throttles(self) -> list[Any]:
+        throttles: list[Any] = super().get_throttles()  # type: ignore[misc]
+        self.used_throttles = throttles
+        return throttles
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        limits = [
+            (
+                max(0, throttle.num_requests - len(throttle.history)),
+                throttle.num_requests,
+                int(throttle.duration - (throttle.timer() - throttle.history[-1])) if throttle.history else 0,
+            )
+            for throttle in getattr(self, "used_throttles", [])
+            if getattr(throttle, "history", None) is not None and getattr(throttle, "num_requests", None)
+        ]
+        if limits:
+            remaining, limit, reset = min(limits)
+            response["RateLimit-Limit"] = str(limit)
+            response["RateLimit-Remaining"] = str(remaining)
+            response["RateLimit-Reset"] = str(max(0, reset))
+        return response
+
+
+class ApiView(RateLimitHeaders, APIView):
     """Base of every API view. DRF authenticates API calls itself and answers 401/403 as JSON,
-    so Django's login redirect (LoginRequiredMiddleware) must not intercept them."""
+    so Django's login redirect (LoginRequiredMiddleware) must not intercept them.
+
+    `query_parameters` maps a method to the query parameters it documents (the same list goes to
+    its `extend_schema`); any other parameter is a 400 naming it, since ignoring a misspelt filter
+    (`countr=GTM`) would answer every row as if it were the filtered list.
+    """
+
+    query_parameters: ClassVar[Mapping[str, Sequence[OpenApiParameter]]] = {}
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
         return login_not_required(super().as_view(**initkwargs))
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttles first
+        method = "get" if request.method == "HEAD" else request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method) or method == "options":
+            return  # a method this view does not serve is a 405, whatever its parameters
+        allowed = query_names(self.query_parameters.get(method, ()))
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise UnknownParameters(unknown, allowed)
+
+
+class UnknownParameters(Exception):
+    def __init__(self, unknown: list[str], allowed: frozenset[str]) -> None:
+        self.unknown = unknown
+        self.allowed = sorted(allowed)
+        super().__init__(", ".join(unknown))
 
 
 def row_count(queryset: QuerySet[Any]) -> Subquery:
@@ -231,7 +344,14 @@ def _validation_errors(exc: DjangoValidationError) -> tuple[int, dict[str, list[
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Domain errors → JSON problems; anything unexpected → a JSON 500, never an HTML page."""
+    """Domain errors → problem+json; anything unexpected → a problem+json 500, never an HTML page."""
+    response = _problem_for(exc, context)
+    if response is not None:
+        response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def _problem_for(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Deadlock) or is_deadlock(exc):
         # Two writes waited for each other and the database aborted this one: the database is fine.
         return Response(
@@ -253,6 +373,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     if isinstance(exc, RequestDataTooBig):
         return Response(problem(413, _("The request body is too large.")), status=413)
+    if isinstance(exc, UnknownParameters):
+        allowed = ", ".join(exc.allowed) or _("none")
+        detail = _("Unknown query parameters: %(unknown)s. This operation accepts: %(allowed)s.") % {
+            "unknown": ", ".join(exc.unknown),
+            "allowed": allowed,
+        }
+        errors = {name: [_("Unknown query parameter.")] for name in exc.unknown}
+        return Response(problem(400, detail, errors=errors), status=400)
     if isinstance(exc, InvalidFilters):
         return Response(problem(400, _("Some filter values were not understood."), errors=exc.errors), status=400)
     if isinstance(exc, DjangoValidationError):
@@ -280,45 +408,78 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 PROBLEM_SCHEMA = {
     "type": "object",
-    "required": ["status", "title", "detail"],
+    "description": "An RFC 9457 problem (`application/problem+json`). `type` and `status` are for programs; "
+    "`title` and `detail` for people, in the request's Accept-Language.",
+    "required": ["type", "title", "status", "detail"],
     "properties": {
-        "status": {"type": "integer"},
-        "title": {"type": "string"},
-        "detail": {"type": "string"},
+        "type": {
+            "type": "string",
+            "format": "uri",
+            "description": "The kind of problem, e.g. `tag:rcm-tracker,2026:problem:invalid-input`.",
+            "example": "tag:rcm-tracker,2026:problem:invalid-input",
+        },
+        "title": {"type": "string", "description": "The kind of problem, for people.", "example": "Invalid input"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599, "description": "The HTTP status."},
+        "detail": {"type": "string", "description": "What went wrong this time, for people."},
         "errors": {
             "type": "object",
-            "additionalProperties": {},
-            "description": "Field name → list of messages (400 only).",
+            "additionalProperties": {"type": "array", "items": {}},
+            "description": "400, 413, 415: field or parameter name → list of messages.",
         },
         "current": {"type": "object", "description": "412 only: the implementation's current state."},
     },
 }
+RETRY_AFTER = {"description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 0}}
 COMMON_ERRORS = {
-    "400": "Invalid input or filter value.",
+    "400": "Invalid input, an unknown query parameter or a filter value not understood.",
     "401": "No or invalid credentials.",
     "403": "Signed in, but not allowed to do this.",
     "404": "No such record, or one the user may not see.",
     "405": "Method not allowed on this path.",
     "429": "Too many requests; retry after the Retry-After header's seconds.",
+    "500": "An error on the server's side; it has been logged.",
+    "503": "The database is not answering; retry after the Retry-After header's seconds.",
+}
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": {"description": "Requests allowed in the current window.", "schema": {"type": "integer"}},
+    "RateLimit-Remaining": {"description": "Requests left in the window.", "schema": {"type": "integer"}},
+    "RateLimit-Reset": {"description": "Seconds until the window frees a request.", "schema": {"type": "integer"}},
+}
+# Headers every response with that status carries.
+STATUS_HEADERS = {
+    "429": {"Retry-After": RETRY_AFTER, **RATE_LIMIT_HEADERS},
+    "503": {"Retry-After": RETRY_AFTER},
 }
 
 
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """drf-spectacular hook: every operation documents the common JSON problems in one shape."""
+    """drf-spectacular hook: every operation documents its problems (RFC 9457) and response headers.
+
+    A view names the headers of its own responses as `extensions={"x-response-headers": {status: {…}}}`
+    on `extend_schema`; this moves them where OpenAPI wants them.
+    """
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    reference = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                operation["requestBody"]["required"] = True  # every operation with a body needs one
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query":
                     # An empty value means "no filter", as when an HTML form leaves a field blank.
                     parameter["allowEmptyValue"] = True
             for code, description in COMMON_ERRORS.items():
-                responses.setdefault(code, {"description": description, "content": reference})
+                responses.setdefault(code, {"description": description})
             for code, response in responses.items():
-                if code[0] in "45" and "content" not in response:
+                if code[0] in "45":
                     response["content"] = reference
+            for code, headers in {**STATUS_HEADERS, **operation.pop("x-response-headers", {})}.items():
+                if code in responses:
+                    responses[code].setdefault("headers", {}).update(headers)
+            for code, response in responses.items():
+                if code.startswith("2"):
+                    response.setdefault("headers", {}).update(RATE_LIMIT_HEADERS)
     return result
 
 
@@ -326,6 +487,4 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
 @login_not_required
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown paths under /api/ answer JSON too, so a client never has to parse an HTML page."""
-    return JsonResponse(
-        problem(404, _("No API endpoint at %(path)s.") % {"path": request.path}), status=status.HTTP_404_NOT_FOUND
-    )
+    return problem_response(status.HTTP_404_NOT_FOUND, _("No API endpoint at %(path)s.") % {"path": request.path})

@@ -7,10 +7,11 @@ from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core.api import problem_response
 from core.db import Deadlock, is_deadlock
 
 logger = logging.getLogger(__name__)
@@ -95,16 +96,10 @@ class DatabaseUnavailableMiddleware:
         logger.error("Database unavailable, answering 503 to %s %s: %s", request.method, request.path, exc)
         response: HttpResponse
         if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {
-                    "status": 503,
-                    "title": _("Service unavailable"),
-                    "detail": _(
-                        "The service cannot reach its database at the moment. Try again in %(seconds)s seconds."
-                    )
-                    % {"seconds": self.RETRY_AFTER_SECONDS},
-                },
-                status=503,
+            response = problem_response(
+                503,
+                _("The service cannot reach its database at the moment. Try again in %(seconds)s seconds.")
+                % {"seconds": self.RETRY_AFTER_SECONDS},
             )
         else:
             response = HttpResponse(self._page(), status=503)
@@ -165,5 +160,5 @@ class MalformedRequestMiddleware:
 
     def _refuse(self, request: HttpRequest, status: int, title: str, detail: str) -> HttpResponse:
         if request.path.startswith("/api/"):
-            return JsonResponse({"status": status, "title": title, "detail": detail}, status=status)
+            return problem_response(status, detail)
         return HttpResponse(f"{title}: {detail}", status=status, content_type="text/plain; charset=utf-8")

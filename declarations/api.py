@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +34,8 @@ class CommitmentTranslationOut(serializers.ModelSerializer[CommitmentTranslation
 
 class CommitmentOut(serializers.ModelSerializer[Commitment]):
     declaration = serializers.IntegerField(source="declaration_id", read_only=True)
+    # Declared, not derived: the model's integer bounds differ between PostgreSQL and SQLite.
+    number = serializers.IntegerField(read_only=True, min_value=1, help_text="Order in the text, from 1.")
     translations = CommitmentTranslationOut(
         many=True, read_only=True, help_text="The text in the declaration's other languages; `text` is the original."
     )
@@ -82,9 +86,42 @@ class DeclarationDetailOut(DeclarationOut):
         fields = [*DeclarationOut.Meta.fields, "source_sha256", "commitments"]
 
 
+COUNTRY_EXAMPLE = {"iso3": "MEX", "iso2": "MX", "name_en": "Mexico", "name_es": "México"}
+DECLARATION_EXAMPLE = {
+    "id": 1,
+    "title": "Darien Declaration",
+    "kind": "declaration",
+    "adopted_on": "2022-03-25",
+    "place": "Panama City",
+    "language": "en",
+    "signatories": ["BLZ", "CAN", "CRI", "DOM", "SLV", "GTM", "HND", "MEX", "PAN", "USA"],
+    "commitment_count": 10,
+    "translations": [{"language": "es", "title": "Declaración de Darién", "official": False}],
+}
+COMMITMENT_EXAMPLE = {
+    "id": 1,
+    "declaration": 1,
+    "number": 1,
+    "text": "Strengthen coordination between migration authorities…",
+    "label": "",
+    "translations": [{"language": "es", "text": "Fortalecer la coordinación entre las autoridades migratorias…"}],
+}
+
+
+def _page(row: Mapping[str, object]) -> dict[str, object]:
+    return {"count": 1, "next": None, "previous": None, "results": [row]}
+
+
 class CountryList(ApiView):
+    query_parameters = {"get": PAGE_PARAMETERS}
+
     @extend_schema(
-        responses=paginated(CountryOut, "Country"), operation_id="countries_list", summary="The Member Countries"
+        responses=paginated(CountryOut, "Country"),
+        operation_id="countries_list",
+        summary="The Member Countries",
+        description="The Conference's Member Countries with their ISO codes and names, by English name.",
+        parameters=PAGE_PARAMETERS,
+        examples=[OpenApiExample("Mexico", value=_page(COUNTRY_EXAMPLE), response_only=True)],
     )
     def get(self, request: Request) -> Response:
         paginator = Pagination()
@@ -93,10 +130,16 @@ class CountryList(ApiView):
 
 
 class DeclarationList(ApiView):
+    query_parameters = {"get": PAGE_PARAMETERS}
+
     @extend_schema(
         responses=paginated(DeclarationOut, "Declaration"),
         operation_id="declarations_list",
         summary="Declarations, newest first",
+        description="Every loaded declaration with its signatories (ISO3, in the text's order), its number of "
+        "commitments and its other language versions.",
+        parameters=PAGE_PARAMETERS,
+        examples=[OpenApiExample("The Darien Declaration", value=_page(DECLARATION_EXAMPLE), response_only=True)],
     )
     def get(self, request: Request) -> Response:
         paginator = Pagination()
@@ -109,6 +152,18 @@ class DeclarationDetail(ApiView):
         responses=DeclarationDetailOut,
         operation_id="declarations_retrieve",
         summary="One declaration with its numbered commitments",
+        description="A declaration, the sha256 of its source text and its commitments in order.",
+        examples=[
+            OpenApiExample(
+                "The Darien Declaration",
+                value={
+                    **DECLARATION_EXAMPLE,
+                    "source_sha256": "7ade9c07bf1509a1" * 4,
+                    "commitments": [COMMITMENT_EXAMPLE],
+                },
+                response_only=True,
+            )
+        ],
     )
     def get(self, request: Request, pk: int) -> Response:
         declaration = selectors.declaration_get(pk=pk, every_language=True)
@@ -125,16 +180,24 @@ class CommitmentFilter(SharedFilterSet):
         fields = ["declaration", "search"]
 
 
+COMMITMENT_PARAMETERS = [
+    OpenApiParameter("declaration", OpenApiTypes.INT, description="Only this declaration's commitments."),
+    OpenApiParameter("search", OpenApiTypes.STR, description="Words in the commitment's text."),
+    *PAGE_PARAMETERS,
+]
+
+
 class CommitmentList(ApiView):
+    query_parameters = {"get": COMMITMENT_PARAMETERS}
+
     @extend_schema(
         responses=paginated(CommitmentOut, "Commitment"),
         operation_id="commitments_list",
         summary="Commitments of every declaration",
-        parameters=[
-            OpenApiParameter("declaration", OpenApiTypes.INT, description="Only this declaration's commitments."),
-            OpenApiParameter("search", OpenApiTypes.STR, description="Words in the commitment's text."),
-            *PAGE_PARAMETERS,
-        ],
+        description="The recommended actions of every declaration (or one), by declaration and number, with "
+        "their texts in the declaration's other languages.",
+        parameters=COMMITMENT_PARAMETERS,
+        examples=[OpenApiExample("An action", value=_page(COMMITMENT_EXAMPLE), response_only=True)],
     )
     def get(self, request: Request) -> Response:
         queryset: QuerySet[Commitment] = selectors.commitment_list()

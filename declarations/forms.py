@@ -9,24 +9,24 @@ from __future__ import annotations
 
 import base64
 import binascii
-import string
-import zipfile
-from collections.abc import Iterator, Sequence
+import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO, Any, cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from declarations.country_names import CountryName
-from declarations.management.commands.load_declarations import MAX_FILE_BYTES
+from declarations.messages import error_message, problem_messages
 from declarations.models import DeclarationKind, Language, in_current_language
 from declarations.parser import (
     MAX_PLACE_LENGTH,
@@ -34,15 +34,13 @@ from declarations.parser import (
     ParsedCommitment,
     ParsedDeclaration,
     ParseError,
-    decode_text,
+    TextBlock,
     parse_declaration,
 )
+from declarations.parser.files import MAX_FILE_BYTES, read_declaration
 from declarations.services import source_sha256
 
-ACCEPTED_EXTENSIONS = (".txt", ".docx")
-# A .docx is a zip: a few megabytes can unpack to gigabytes. Real declarations unpack to well under this.
-MAX_DOCX_UNPACKED_BYTES = 10 * MAX_FILE_BYTES
-_NOT_WORD = gettext_lazy("the file is not a readable Word (.docx) document")
+ACCEPTED_EXTENSIONS = (".txt", ".docx", ".pdf")
 _SOURCE_SALT = "declarations.upload.source"
 # Marked here, translated where raised: tests and callers compare against the English constant.
 TAMPERED_TEXT = gettext_noop(
@@ -56,96 +54,25 @@ def _collapse(text: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Step 1: the uploaded file
+# Step 1: the uploaded file or the pasted text
 # --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class UploadedDeclaration:
     text: str
-    name: str
+    name: str  # the file's name; "" for a pasted text
     parsed: ParsedDeclaration
 
 
 def read_uploaded_declaration(upload: UploadedFile) -> str:
-    """The text of an uploaded .txt or .docx; ParseError (a human sentence) when there is none."""
+    """The text of an uploaded .txt, .docx or .pdf; ParseError (a code) when there is none."""
     name = upload.name or ""
-    extension = PurePath(name).suffix.lower()
-    if extension not in ACCEPTED_EXTENSIONS:
-        raise ParseError(_("only .txt and .docx files can be read"))
-    if (upload.size or 0) > MAX_FILE_BYTES:
-        limit = filesizeformat(MAX_FILE_BYTES)
-        raise ParseError(_("the file is larger than %(limit)s, the most a declaration text can be") % {"limit": limit})
-    if extension == ".docx":
-        return docx_text(upload)
-    return decode_text(upload.read())
-
-
-def docx_text(stream: IO[bytes]) -> str:
-    """The paragraphs of a Word document, table cells included, one per line in document order."""
-    import docx  # about 0.1 s to import (lxml): paid by the upload, not by every process start
-
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ParseError(_NOT_WORD) from None
-    if unpacked > MAX_DOCX_UNPACKED_BYTES:
-        raise ParseError(
-            _("the Word document unpacks to %(size)s, far more than a declaration") % {"size": filesizeformat(unpacked)}
-        )
-    stream.seek(0)
-    try:
-        document = docx.Document(stream)
-        text = "\n".join(_docx_lines(document))
-    except Exception as exc:
-        # python-docx lets zip, XML and missing-part errors of a damaged file through as they are.
-        raise ParseError(_NOT_WORD) from exc
-    if not text.strip():
-        raise ParseError("the Word document has no text")
-    return text
-
-
-def _docx_lines(container: Any) -> Iterator[str]:
-    sub_item = 0
-    for block in container.iter_inner_content():
-        if hasattr(block, "rows"):  # a table
-            yield from _docx_table_lines(block)
-            continue
-        level = _list_level(block)
-        if level is None:
-            yield block.text
-        elif level == 0:
-            sub_item = 0
-            # Word keeps automatic numbering out of the text; the parser needs a marker to see the list.
-            yield f"- {block.text}"
-        else:
-            letter = string.ascii_lowercase[sub_item % 26]
-            sub_item += 1
-            yield f"{'    ' * level}{letter}) {block.text}"
-
-
-def _docx_table_lines(table: Any) -> Iterator[str]:
-    seen: set[int] = set()
-    for row in table.rows:
-        for cell in row.cells:
-            # A merged cell is returned once for every grid cell it spans.
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            yield from _docx_lines(cell)
-
-
-def _list_level(paragraph: Any) -> int | None:
-    """The list level of an automatically numbered or bulleted paragraph; None for plain text."""
-    for properties in (paragraph._p.pPr, paragraph.style.element.pPr if paragraph.style is not None else None):
-        numbering = properties.numPr if properties is not None else None
-        if numbering is None:
-            continue
-        if numbering.numId is not None and numbering.numId.val == 0:
-            return None  # numId 0 is Word's way of switching a style's list off for one paragraph
-        return numbering.ilvl.val if numbering.ilvl is not None else 0
-    return None
+    if PurePath(name).suffix.lower() not in ACCEPTED_EXTENSIONS:
+        raise ParseError("unsupported_type", extension=PurePath(name).suffix.lower() or name)
+    if (upload.size or 0) > MAX_FILE_BYTES:  # refused before a byte is read
+        raise ParseError("too_large", size=str(upload.size), limit=str(MAX_FILE_BYTES))
+    return read_declaration(upload.read(), name)
 
 
 def _carried_size(text: str) -> int:
@@ -157,44 +84,77 @@ def _carried_size(text: str) -> int:
 class DeclarationUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Declaration text"),
-        error_messages={"required": gettext_lazy("Choose the file of the declaration's text.")},
+        required=False,
         allow_empty_file=True,  # the parser's own "the file is empty" names the file like every other problem
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": ".txt,.docx,text/plain,"
+                "accept": ".txt,.docx,.pdf,text/plain,application/pdf,"
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
         ),
     )
+    pasted = forms.CharField(
+        label=gettext_lazy("Or paste the text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy("Copied from a web page or a PDF: the line breaks may be lost, the preview finds them."),
+    )
+    # Without a preview (a translation is loaded at once), the text must be complete as it stands.
+    needs_complete_text = False
 
     def __init__(self, *args: Any, countries: Sequence[CountryName], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.countries = countries
-        self.fields["file"].help_text = _("A .txt or .docx file of at most %(size)s, in English or Spanish.") % {
+        self.fields["file"].help_text = _("A .txt, .docx or .pdf file of at most %(size)s, in English or Spanish.") % {
             "size": filesizeformat(MAX_FILE_BYTES)
         }
 
-    def clean_file(self) -> UploadedDeclaration:
-        upload: UploadedFile = self.cleaned_data["file"]
-        name = PurePath(upload.name or "upload").name[:255]
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload: UploadedFile | None = data.get("file")
+        pasted: str = data.get("pasted") or ""
+        if upload is None and not pasted.strip():
+            if pasted:  # spaces only: a paste that came out empty
+                self.add_error("pasted", _("The pasted text cannot be loaded: the text is empty."))
+            else:
+                self.add_error("file", _("Choose the file of the declaration's text, or paste the text."))
+            return data
+        if upload is not None and pasted.strip():
+            self.add_error("pasted", _("Choose a file or paste the text, not both."))
+            return data
+        if upload is not None:
+            name = PurePath(upload.name or "upload").name[:255]
+            field, intro = "file", _("“%(name)s” cannot be loaded: %(problem)s.")
+        else:
+            name = ""
+            field, intro = "pasted", _("The pasted text cannot be loaded: %(problem)s.")
         try:
-            text = read_uploaded_declaration(upload)
-            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-            if limit is not None and _carried_size(text) > limit:
-                raise ParseError(
-                    _("the text is too long to be checked in the browser; load it with manage.py load_declarations")
-                )
-            parsed = parse_declaration(text, countries=self.countries)
+            text = read_uploaded_declaration(upload) if upload is not None else pasted
+            parsed = self._parse(text)
         except ParseError as exc:
-            raise ValidationError(
-                _("“%(name)s” cannot be loaded: %(problem)s.") % {"name": name, "problem": exc}, code="unreadable"
-            ) from None
-        return UploadedDeclaration(text=text, name=name, parsed=parsed)
+            self.add_error(
+                field, ValidationError(intro % {"name": name, "problem": error_message(exc)}, code="unreadable")
+            )
+            return data
+        if self.needs_complete_text and parsed.blocking_problems:
+            problem = problem_messages(parsed.blocking_problems)[0]
+            self.add_error(field, ValidationError(intro % {"name": name, "problem": problem}, code="incomplete"))
+            return data
+        data["declaration"] = UploadedDeclaration(text=text, name=name, parsed=parsed)
+        return data
+
+    def _parse(self, text: str) -> ParsedDeclaration:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and _carried_size(text) > limit:
+            raise ParseError("too_long_for_browser")
+        return parse_declaration(text, countries=self.countries)
 
 
 class TranslationUploadForm(DeclarationUploadForm):
     """Another language version of a loaded declaration; the same file rules as a declaration's."""
 
+    needs_complete_text = True
     official = forms.BooleanField(
         required=False,
         label=gettext_lazy("Official translation"),
@@ -252,11 +212,23 @@ class DeclarationReviewForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Enter the date as year-month-day, or leave it empty.")},
     )
+    date_choice = forms.ChoiceField(
+        required=False,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("Other dates in the text"),
+        help_text=gettext_lazy("Pick one to use it instead of the date above."),
+    )
     place = forms.CharField(
         max_length=MAX_PLACE_LENGTH,
         required=False,
         label=gettext_lazy("Place"),
         help_text=gettext_lazy("Leave empty if the text does not say."),
+    )
+    place_choice = forms.ChoiceField(
+        required=False,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("Other places in the text"),
+        help_text=gettext_lazy("Pick one to use it instead of the place above."),
     )
     language = forms.ChoiceField(choices=Language.choices, widget=forms.RadioSelect, label=gettext_lazy("Language"))
     signatories = forms.MultipleChoiceField(
@@ -264,10 +236,19 @@ class DeclarationReviewForm(forms.Form):
         label=gettext_lazy("Signatory Member Countries"),
         error_messages={"required": gettext_lazy("Check at least one signatory Member Country.")},
     )
+    # The paragraphs of the text ticked as actions (rendered beside the text, not as a list here).
+    paragraphs = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     # What the page showed loading would do; confirming anything else shows the preview again.
     previewed = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, countries: Sequence[CountryName], parsed: ParsedDeclaration, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        countries: Sequence[CountryName],
+        parsed: ParsedDeclaration,
+        blocks: Sequence[TextBlock] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         # The countries the text names first, in its order, then the others: checking one appends it.
         names = {c.iso3: in_current_language(en=c.name_en, es=c.name_es) for c in countries}
@@ -276,16 +257,32 @@ class DeclarationReviewForm(forms.Form):
         field = cast(forms.MultipleChoiceField, self.fields["signatories"])
         field.choices = [(code, f"{names[code]} ({code})") for code in order]
         self._signatory_order = {code: position for position, code in enumerate(order)}
+        self.blocks = list(blocks)
+        paragraphs = cast(forms.MultipleChoiceField, self.fields["paragraphs"])
+        paragraphs.choices = [(str(block.index), block.text) for block in self.blocks]
+        dates = cast(forms.ChoiceField, self.fields["date_choice"])
+        dates.choices = [("", _("The date above"))] + [
+            (iso, format_date(datetime.date.fromisoformat(iso), "DATE_FORMAT"))
+            for iso in parsed.alternatives("adopted_on")
+        ]
+        self.has_date_choices = bool(parsed.alternatives("adopted_on"))
+        self.has_place_choices = bool(parsed.alternatives("place"))
+        places = cast(forms.ChoiceField, self.fields["place_choice"])
+        places.choices = [("", _("The place above"))] + [(place, place) for place in parsed.alternatives("place")]
 
     @staticmethod
-    def initial_for(parsed: ParsedDeclaration) -> dict[str, Any]:
+    def initial_for(parsed: ParsedDeclaration, *, blocks: Sequence[TextBlock] = ()) -> dict[str, Any]:
+        spans = [(c.start, c.end) for c in parsed.commitments]
         return {
             "title": parsed.title,
             "kind": parsed.kind,
             "adopted_on": parsed.adopted_on,
+            "date_choice": "",
             "place": parsed.place or "",
+            "place_choice": "",
             "language": parsed.language,
             "signatories": list(parsed.signatories),
+            "paragraphs": [str(block.index) for block in blocks if _overlaps(block, spans)],
         }
 
     def clean_title(self) -> str:
@@ -297,14 +294,42 @@ class DeclarationReviewForm(forms.Form):
     def clean_signatories(self) -> list[str]:
         return sorted(self.cleaned_data["signatories"], key=self._signatory_order.__getitem__)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_choice"):
+            data["adopted_on"] = datetime.date.fromisoformat(data["date_choice"])
+        if data.get("place_choice"):
+            data["place"] = data["place_choice"]
+        return data
+
+    def marked_blocks(self) -> list[TextBlock]:
+        marked = set(self.cleaned_data.get("paragraphs") or ())
+        return [block for block in self.blocks if str(block.index) in marked]
+
+
+def _overlaps(block: TextBlock, spans: Sequence[tuple[int | None, int | None]]) -> bool:
+    return any(
+        start is not None and end is not None and start < block.end and block.start < end for start, end in spans
+    )
+
 
 class CommitmentForm(forms.Form):
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    # The parsed item this box started from, so the stored commitment keeps its place in the text.
-    origin = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    merge = forms.BooleanField(required=False, label=gettext_lazy("Join to the action above"))
+    # Where in the text this action was read ("start-end"), so the stored commitment keeps its place.
+    span = forms.RegexField(regex=r"^(\d{1,9}-\d{1,9})?$", required=False, widget=forms.HiddenInput)
 
     def clean_text(self) -> str:
-        return _collapse(self.cleaned_data["text"])  # a commitment is one paragraph
+        # One paragraph per action; an empty line inside a box splits it into two actions.
+        paragraphs = (_collapse(part) for part in self.cleaned_data["text"].replace("\r\n", "\n").split("\n\n"))
+        return "\n\n".join(part for part in paragraphs if part)
+
+    def clean_span(self) -> tuple[int, int] | None:
+        value = self.cleaned_data["span"]
+        if not value:
+            return None
+        start, end = (int(part) for part in value.split("-"))
+        return (start, end) if start < end else None
 
 
 class BaseCommitmentFormSet(forms.BaseFormSet[CommitmentForm]):
@@ -318,27 +343,56 @@ class BaseCommitmentFormSet(forms.BaseFormSet[CommitmentForm]):
 CommitmentFormSet = forms.formset_factory(CommitmentForm, formset=BaseCommitmentFormSet, extra=1)
 
 
-def commitments_initial(declaration: ParsedDeclaration, *, parsed: ParsedDeclaration) -> list[dict[str, Any]]:
-    """One box per commitment of `declaration`, each remembering the item of the text's own parse it is."""
-    origins = {(c.start, c.end): c.number for c in parsed.commitments}
-    return [{"text": c.text, "origin": origins.get((c.start, c.end))} for c in declaration.commitments]
+def commitments_initial(declaration: ParsedDeclaration) -> list[dict[str, Any]]:
+    """One box per commitment of `declaration`, each remembering where in the text it was read."""
+    return [
+        {"text": c.text, "span": f"{c.start}-{c.end}" if c.start is not None and c.end is not None else ""}
+        for c in declaration.commitments
+    ]
+
+
+def marked_commitments(blocks: Sequence[TextBlock]) -> tuple[ParsedCommitment, ...]:
+    """The paragraphs ticked in the text, each one action, in text order."""
+    return tuple(
+        ParsedCommitment(number=number, text=block.body, start=block.start, end=block.end)
+        for number, block in enumerate(blocks, start=1)
+    )
 
 
 def corrected_declaration(
-    *, parsed: ParsedDeclaration, form: DeclarationReviewForm, commitments: forms.BaseFormSet[CommitmentForm]
+    *,
+    form: DeclarationReviewForm,
+    commitments: forms.BaseFormSet[CommitmentForm] | None,
+    text_length: int,
+    marked: tuple[ParsedCommitment, ...] | None = None,
 ) -> ParsedDeclaration:
-    """The declaration as the secretariat corrected it; `parsed` is the text's own parse, for the spans.
+    """The declaration as the secretariat corrected it in the preview.
 
-    An emptied box drops its commitment and the others are numbered again in order, as if the item
-    were not in the text: the same numbering the loader gives a corrected text file.
+    An emptied box drops its action and the others are numbered again in order, as if the item
+    were not in the text: the same numbering the loader gives a corrected text file. A box with
+    an empty line in it becomes two actions; a box marked "join" is added to the one above it.
+    With `marked`, the paragraphs ticked in the text replace the boxes.
     """
-    spans = {c.number: (c.start, c.end) for c in parsed.commitments}
-    kept = [f.cleaned_data for f in commitments.forms if f.cleaned_data.get("text")]
-    items = []
-    for number, item in enumerate(kept, start=1):
-        start, end = spans.get(item.get("origin") or 0, (None, None))
-        # A commitment typed in the preview has no place in the text; the loader stores None.
-        items.append(ParsedCommitment(number=number, text=item["text"], start=start, end=end))  # type: ignore[arg-type]
+    items: list[tuple[str, int | None, int | None]] = []
+    if marked is not None:
+        items = [(c.text, c.start, c.end) for c in marked]
+    else:
+        for box in commitments.forms if commitments is not None else ():
+            text = box.cleaned_data.get("text") or ""
+            span = box.cleaned_data.get("span")
+            start, end = span if span and span[1] <= text_length else (None, None)
+            parts = [part for part in text.split("\n\n") if part]
+            if not parts:
+                continue
+            if box.cleaned_data.get("merge") and items:
+                before, first, last = items[-1]
+                joined_span = (first, end) if first is not None and end is not None and first < end else (first, last)
+                items[-1] = (f"{before} {parts[0]}", *joined_span)
+                parts = parts[1:]
+                start = end = None
+            if len(parts) > 1:
+                start = end = None  # a split box's parts have no exact place in the text
+            items += [(part, start, end) for part in parts]
     data = form.cleaned_data
     return ParsedDeclaration(
         title=data["title"],
@@ -347,5 +401,9 @@ def corrected_declaration(
         place=data["place"],
         language=data["language"],
         signatories=tuple(data["signatories"]),
-        commitments=tuple(items),
+        commitments=tuple(
+            # A commitment typed in the preview has no place in the text; the loader stores None.
+            ParsedCommitment(number=number, text=text, start=start, end=end)  # type: ignore[arg-type]
+            for number, (text, start, end) in enumerate(items, start=1)
+        ),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -177,3 +179,44 @@ def country_choices() -> list[tuple[str, str]]:
     """The Member Countries (not the regional pseudo-country) as (ISO3, name), by name in the current language."""
     countries = MemberCountry.objects.filter(is_regional=False).order_by(NameInLanguage())
     return list(countries.values_list("iso3", MemberCountry.name_field()))
+
+
+# --------------------------------------------------------------------------------------------
+# A declaration's full text, cut at its commitments (the text page; an API could serve the same)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextPart:
+    text: str
+    commitment: Commitment | None = None
+
+
+def declaration_text_parts(declaration: Declaration, language: str) -> list[TextPart]:
+    """Cut the full text in `language` (or the original) at each commitment's span, to anchor them.
+
+    `declaration` comes from `declaration_get` (commitments and their translations prefetched).
+    """
+    parts: list[TextPart] = []
+    position = 0
+    source, translation = declaration.source_in(language)
+    for commitment in declaration.commitments.all():
+        span = commitment if translation is None else next(iter(commitment.translations.all()), None)
+        start, end = (span.source_start, span.source_end) if span is not None else (None, None)
+        if start is None or end is None or start < position or end > len(source):
+            continue  # a span the text no longer matches is shown unanchored rather than garbled
+        if start > position:
+            parts.append(TextPart(source[position:start]))
+        parts.append(TextPart(source[start:end], commitment))
+        position = end
+    if position < len(source):
+        parts.append(TextPart(source[position:]))
+    return [TextPart(_tidy(part.text), part.commitment) for part in parts if part.text.strip()]
+
+
+_PAGE_BREAKS = re.compile(r"[ \t\u00a0]*(?:\r\n|\r|\n|\f)(?:[ \t\u00a0\f]*(?:\r\n|\r|\n|\f))+")
+
+
+def _tidy(text: str) -> str:
+    """Page breaks and runs of blank lines become one paragraph break on screen."""
+    return _PAGE_BREAKS.sub("\n\n", text.replace("\r\n", "\n")).strip("\n")

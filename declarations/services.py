@@ -7,21 +7,27 @@ those apps, through the signals in `declarations.signals`, inside the same trans
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
+from declarations import selectors
 from declarations.models import (
     Commitment,
     CommitmentTranslation,
     Declaration,
+    DeclarationKind,
     DeclarationTranslation,
+    Language,
     MemberCountry,
     Signatory,
+    in_current_language,
 )
 from declarations.parser import ParsedDeclaration
 from declarations.signals import declaration_changed, declaration_changing
@@ -310,3 +316,108 @@ def declaration_preview(*, parsed: ParsedDeclaration, source_text: str, source_n
     if outcome.action == "created":
         outcome.declaration.pk = None  # its row was rolled back; nothing may link to it
     return outcome
+
+
+# --------------------------------------------------------------------------------------------
+# The preview of a load: what it would do, and how a corrected text differs from the stored one
+# --------------------------------------------------------------------------------------------
+
+INCOMPLETE = gettext_noop(
+    "a declaration needs at least one recommended action and one signatory Member Country; "
+    "mark the actions in the text and check the signatories"
+)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class CommitmentChange:
+    number: int
+    before: str  # "" for a commitment the new text adds
+    after: str  # "" for a commitment it removes
+
+
+@dataclass
+class PreviewDetails:
+    """What loading `declaration` would do, and for a corrected text, how the stored one would differ."""
+
+    declaration: ParsedDeclaration
+    outcome: LoadOutcome | None = None
+    refusal: str = ""
+    existing: Declaration | None = None
+    fields: list[FieldChange] = field(default_factory=list)
+    signatories_added: list[str] = field(default_factory=list)
+    signatories_removed: list[str] = field(default_factory=list)
+    commitments: list[CommitmentChange] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        """Names what the page announced, so that confirming anything else can be caught."""
+        if self.outcome is None:
+            shown: list[object] = ["refused", self.refusal]
+        else:
+            target = self.outcome.declaration.pk if self.outcome.action != "created" else None
+            shown = [self.outcome.action, target, self.outcome.changes]
+        return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+
+    @property
+    def may_confirm(self) -> bool:
+        return self.outcome is not None and self.outcome.action != "unchanged"
+
+    @property
+    def implementation_count(self) -> int:
+        return len(self.declaration.commitments) * len(self.declaration.signatories)
+
+
+def declaration_preview_details(*, parsed: ParsedDeclaration, source_text: str, source_name: str) -> PreviewDetails:
+    """The web preview's (and any other client's) account of loading `parsed`, writing nothing.
+
+    A draft without an action or a signatory is not run through the load at all: it cannot be
+    confirmed, and the page says what is missing.
+    """
+    if not parsed.commitments or not parsed.signatories:
+        return PreviewDetails(declaration=parsed, refusal=_(INCOMPLETE))
+    try:
+        outcome = declaration_preview(parsed=parsed, source_text=source_text, source_name=source_name)
+    except DeclarationLoadError as exc:
+        return PreviewDetails(declaration=parsed, refusal=str(exc))
+    details = PreviewDetails(declaration=parsed, outcome=outcome)
+    if outcome.action == "created":
+        return details
+    # The outcome's declaration already holds the new values in memory: compare with the stored one.
+    existing = selectors.declaration_get(pk=outcome.declaration.pk)
+    before = [link.country for link in existing.signatories_in_order]  # type: ignore[attr-defined]
+    names = {c.iso3: in_current_language(en=c.name_en, es=c.name_es) for c in selectors.country_names_for_parser()}
+    current = {c.number: c.text for c in existing.commitments.all()}
+    wanted = {c.number: c.text for c in parsed.commitments}
+    details.existing = existing
+    details.fields = _field_changes(existing, parsed)
+    details.signatories_added = [
+        names.get(code, code) for code in parsed.signatories if code not in {c.iso3 for c in before}
+    ]
+    details.signatories_removed = [c.name for c in before if c.iso3 not in parsed.signatories]
+    details.commitments = [
+        CommitmentChange(number, current.get(number, ""), wanted.get(number, ""))
+        for number in sorted(current.keys() | wanted.keys())
+        if current.get(number) != wanted.get(number)
+    ]
+    return details
+
+
+def _field_changes(existing: Declaration, parsed: ParsedDeclaration) -> list[FieldChange]:
+    def stated(value: object) -> str:
+        return str(value) if value else _("not stated")
+
+    pairs = [
+        (_("Title"), existing.title, parsed.title),
+        (_("Kind"), existing.get_kind_display(), DeclarationKind(parsed.kind).label),
+        (_("Adopted on"), stated(existing.adopted_on), stated(parsed.adopted_on)),
+        (_("Place"), stated(existing.place), stated(parsed.place)),
+        (_("Language"), existing.get_language_display(), Language(parsed.language).label),
+    ]
+    return [FieldChange(label, str(before), str(after)) for label, before, after in pairs if before != after]

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -30,22 +27,18 @@ from declarations.forms import (
     UploadedDeclaration,
     commitments_initial,
     corrected_declaration,
+    marked_commitments,
 )
-from declarations.models import (
-    Commitment,
-    Declaration,
-    DeclarationKind,
-    Language,
-    current_language,
-    in_current_language,
-)
-from declarations.parser import ParsedDeclaration, ParseError, parse_declaration
+from declarations.messages import error_message, problem_messages
+from declarations.models import Declaration, current_language
+from declarations.parser import ParsedDeclaration, ParseError, TextBlock, parse_declaration, text_blocks
 from declarations.services import (
     DeclarationLoadError,
     LoadOutcome,
+    PreviewDetails,
     TranslationOutcome,
     declaration_load,
-    declaration_preview,
+    declaration_preview_details,
     declaration_translation_load,
     source_sha256,
 )
@@ -71,39 +64,6 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "declarations/declaration_detail.html", {"declaration": declaration, "version": version})
 
 
-@dataclass(frozen=True)
-class TextPart:
-    text: str
-    commitment: Commitment | None = None
-
-
-def split_source_text(declaration: Declaration, language: str) -> list[TextPart]:
-    """Cut the full text in `language` (or the original) at each commitment's span, to anchor them."""
-    parts: list[TextPart] = []
-    position = 0
-    source, translation = declaration.source_in(language)
-    for commitment in declaration.commitments.all():
-        span = commitment if translation is None else next(iter(commitment.translations.all()), None)
-        start, end = (span.source_start, span.source_end) if span is not None else (None, None)
-        if start is None or end is None or start < position or end > len(source):
-            continue  # a span the text no longer matches is shown unanchored rather than garbled
-        if start > position:
-            parts.append(TextPart(source[position:start]))
-        parts.append(TextPart(source[start:end], commitment))
-        position = end
-    if position < len(source):
-        parts.append(TextPart(source[position:]))
-    return [TextPart(_tidy(part.text), part.commitment) for part in parts if part.text.strip()]
-
-
-_PAGE_BREAKS = re.compile(r"[ \t\u00a0]*(?:\r\n|\r|\n|\f)(?:[ \t\u00a0\f]*(?:\r\n|\r|\n|\f))+")
-
-
-def _tidy(text: str) -> str:
-    """Page breaks and runs of blank lines become one paragraph break on screen."""
-    return _PAGE_BREAKS.sub("\n\n", text.replace("\r\n", "\n")).strip("\n")
-
-
 @require_GET
 def declaration_text(request: HttpRequest, pk: int) -> HttpResponse:
     version = requested_version(request)
@@ -115,7 +75,7 @@ def declaration_text(request: HttpRequest, pk: int) -> HttpResponse:
             "declaration": declaration,
             "version": version,
             "source": declaration.source_in(version)[1] or declaration,
-            "parts": split_source_text(declaration, version),
+            "parts": selectors.declaration_text_parts(declaration, version),
         },
     )
 
@@ -140,94 +100,6 @@ def _error_links(form: Form, *, label: str = "") -> list[ErrorLink]:
     return links
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
-class CommitmentChange:
-    number: int
-    before: str  # "" for a commitment the new text adds
-    after: str  # "" for a commitment it removes
-
-
-@dataclass
-class PreviewDetails:
-    """What loading `declaration` would do, and for a corrected text, how the stored one would differ."""
-
-    declaration: ParsedDeclaration
-    outcome: LoadOutcome | None = None
-    refusal: str = ""
-    existing: Declaration | None = None
-    fields: list[FieldChange] = field(default_factory=list)
-    signatories_added: list[str] = field(default_factory=list)
-    signatories_removed: list[str] = field(default_factory=list)
-    commitments: list[CommitmentChange] = field(default_factory=list)
-
-    @property
-    def fingerprint(self) -> str:
-        """Names what the page announced, so that confirming anything else can be caught."""
-        if self.outcome is None:
-            shown: list[object] = ["refused", self.refusal]
-        else:
-            target = self.outcome.declaration.pk if self.outcome.action != "created" else None
-            shown = [self.outcome.action, target, self.outcome.changes]
-        return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
-
-    @property
-    def may_confirm(self) -> bool:
-        return self.outcome is not None and self.outcome.action != "unchanged"
-
-    @property
-    def implementation_count(self) -> int:
-        return len(self.declaration.commitments) * len(self.declaration.signatories)
-
-
-def _preview_details(*, parsed: ParsedDeclaration, text: str, name: str) -> PreviewDetails:
-    try:
-        outcome = declaration_preview(parsed=parsed, source_text=text, source_name=name)
-    except DeclarationLoadError as exc:
-        return PreviewDetails(declaration=parsed, refusal=str(exc))
-    details = PreviewDetails(declaration=parsed, outcome=outcome)
-    if outcome.action == "created":
-        return details
-    # The outcome's declaration already holds the new values in memory: compare with the stored one.
-    existing = selectors.declaration_get(pk=outcome.declaration.pk)
-    before = [link.country for link in existing.signatories_in_order]  # type: ignore[attr-defined]
-    names = {c.iso3: in_current_language(en=c.name_en, es=c.name_es) for c in selectors.country_names_for_parser()}
-    current = {c.number: c.text for c in existing.commitments.all()}
-    wanted = {c.number: c.text for c in parsed.commitments}
-    details.existing = existing
-    details.fields = _field_changes(existing, parsed)
-    details.signatories_added = [
-        names.get(code, code) for code in parsed.signatories if code not in {c.iso3 for c in before}
-    ]
-    details.signatories_removed = [c.name for c in before if c.iso3 not in parsed.signatories]
-    details.commitments = [
-        CommitmentChange(number, current.get(number, ""), wanted.get(number, ""))
-        for number in sorted(current.keys() | wanted.keys())
-        if current.get(number) != wanted.get(number)
-    ]
-    return details
-
-
-def _field_changes(existing: Declaration, parsed: ParsedDeclaration) -> list[FieldChange]:
-    def stated(value: object) -> str:
-        return str(value) if value else _("not stated")
-
-    pairs = [
-        (_("Title"), existing.title, parsed.title),
-        (_("Kind"), existing.get_kind_display(), DeclarationKind(parsed.kind).label),
-        (_("Adopted on"), stated(existing.adopted_on), stated(parsed.adopted_on)),
-        (_("Place"), stated(existing.place), stated(parsed.place)),
-        (_("Language"), existing.get_language_display(), Language(parsed.language).label),
-    ]
-    return [FieldChange(label, str(before), str(after)) for label, before, after in pairs if before != after]
-
-
 def _require_declaration_manager(request: HttpRequest) -> None:
     if not can_manage_declarations(request.user):
         raise PermissionDenied(_("Only the secretariat adds and corrects declarations."))
@@ -240,12 +112,26 @@ def _render_upload(
     return render(request, "declarations/declaration_upload.html", {"form": form, "errors": error_links}, status=status)
 
 
+@dataclass(frozen=True)
+class _Source:
+    """The text under review, its name, the parser's own reading of it and its paragraphs."""
+
+    text: str
+    name: str
+    parsed: ParsedDeclaration
+    blocks: list[TextBlock]
+
+
+def _source(text: str, name: str, parsed: ParsedDeclaration | None = None) -> _Source:
+    countries = selectors.country_names_for_parser()
+    parsed = parsed or parse_declaration(text, countries=countries)
+    return _Source(text, name, parsed, text_blocks(text, countries=countries))
+
+
 def _render_preview(
     request: HttpRequest,
+    source: _Source,
     *,
-    text: str,
-    name: str,
-    parsed: ParsedDeclaration,
     review: DeclarationReviewForm,
     commitments: BaseFormSet[CommitmentForm],
     details: PreviewDetails | None,
@@ -258,14 +144,17 @@ def _render_preview(
     if commitments.forms:
         first_box = str(commitments.forms[0]["text"].auto_id)
         errors += [ErrorLink(first_box, str(message)) for message in commitments.non_form_errors()]
+    marked = set(review["paragraphs"].value() or ())
     return render(
         request,
         "declarations/declaration_preview.html",
         {
-            "source": SourceForm(initial=SourceForm.initial_for(text=text, name=name)),
-            "source_name": name,
-            "source_sha256": source_sha256(text),
-            "parsed": parsed,
+            "source": SourceForm(initial=SourceForm.initial_for(text=source.text, name=source.name)),
+            "source_name": source.name,
+            "source_sha256": source_sha256(source.text),
+            "parsed": source.parsed,
+            "problems": problem_messages(source.parsed.problems),
+            "blocks": [(block, str(block.index) in marked) for block in source.blocks],
             "review": review,
             "commitments": commitments,
             "details": details,
@@ -278,33 +167,27 @@ def _render_preview(
 
 def _render_fresh_preview(
     request: HttpRequest,
+    source: _Source,
     *,
-    text: str,
-    name: str,
-    parsed: ParsedDeclaration,
     corrected: ParsedDeclaration,
     details: PreviewDetails | None = None,
     notice: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    """The preview of `corrected`, in forms filled from it; `parsed` is the text's own parse."""
-    details = details or _preview_details(parsed=corrected, text=text, name=name)
+    """The preview of `corrected`, in forms filled from it; `source.parsed` is the text's own reading."""
+    details = details or declaration_preview_details(parsed=corrected, source_text=source.text, source_name=source.name)
     review = DeclarationReviewForm(
-        initial={**DeclarationReviewForm.initial_for(corrected), "previewed": details.fingerprint},
+        initial={
+            **DeclarationReviewForm.initial_for(corrected, blocks=source.blocks),
+            "previewed": details.fingerprint,
+        },
         countries=selectors.country_names_for_parser(),
-        parsed=parsed,
+        parsed=source.parsed,
+        blocks=source.blocks,
     )
-    commitments = CommitmentFormSet(initial=commitments_initial(corrected, parsed=parsed), prefix="commitments")
+    commitments = CommitmentFormSet(initial=commitments_initial(corrected), prefix="commitments")
     return _render_preview(
-        request,
-        text=text,
-        name=name,
-        parsed=parsed,
-        review=review,
-        commitments=commitments,
-        details=details,
-        notice=notice,
-        status=status,
+        request, source, review=review, commitments=commitments, details=details, notice=notice, status=status
     )
 
 
@@ -317,56 +200,52 @@ def declaration_upload(request: HttpRequest) -> HttpResponse:
     form = DeclarationUploadForm(request.POST, request.FILES, countries=countries)
     if not form.is_valid():
         return _render_upload(request, form, status=400)
-    upload: UploadedDeclaration = form.cleaned_data["file"]
-    return _render_fresh_preview(
-        request, text=upload.text, name=upload.name, parsed=upload.parsed, corrected=upload.parsed
-    )
+    upload: UploadedDeclaration = form.cleaned_data["declaration"]
+    # Whatever was found, even nothing, the preview opens: there the actions and signatories are marked.
+    source = _source(upload.text, upload.name, upload.parsed)
+    return _render_fresh_preview(request, source, corrected=upload.parsed)
 
 
 @require_POST
 def declaration_upload_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_declaration_manager(request)
     countries = selectors.country_names_for_parser()
-    source = SourceForm(request.POST)
-    if not source.is_valid():
+    posted = SourceForm(request.POST)
+    if not posted.is_valid():
         return _render_upload(
             request,
             DeclarationUploadForm(countries=countries),
-            errors=[str(error) for error in source.non_field_errors()],
+            errors=[str(error) for error in posted.non_field_errors()],
             status=400,
         )
-    text, name = source.cleaned_data["text"], source.cleaned_data["source_name"]
     try:
-        parsed = parse_declaration(text, countries=countries)
-    except ParseError as exc:  # possible only if the Member Countries' names changed since the upload
-        problem = _("“%(name)s” cannot be loaded: %(problem)s.") % {"name": name, "problem": exc}
+        source = _source(posted.cleaned_data["text"], posted.cleaned_data["source_name"])
+    except ParseError as exc:  # the signed text was readable at upload; only a parser change can refuse it now
+        problem = _("“%(name)s” cannot be loaded: %(problem)s.") % {
+            "name": posted.cleaned_data["source_name"],
+            "problem": error_message(exc),
+        }
         return _render_upload(request, DeclarationUploadForm(countries=countries), errors=[problem], status=400)
 
-    review = DeclarationReviewForm(request.POST, countries=countries, parsed=parsed)
+    review = DeclarationReviewForm(request.POST, countries=countries, parsed=source.parsed, blocks=source.blocks)
     commitments = CommitmentFormSet(request.POST, prefix="commitments")
-    if not (review.is_valid() and commitments.is_valid()):
-        return _render_preview(
-            request,
-            text=text,
-            name=name,
-            parsed=parsed,
-            review=review,
-            commitments=commitments,
-            details=None,
-            status=400,
-        )
-    corrected = corrected_declaration(parsed=parsed, form=review, commitments=commitments)
-    page = functools.partial(_render_fresh_preview, request, text=text, name=name, parsed=parsed, corrected=corrected)
-    if "check" in request.POST:
+    use_marked = "use_marked" in request.POST
+    # Ticking paragraphs replaces the boxes: their contents need not be valid, they are not used.
+    if not (review.is_valid() and (use_marked or commitments.is_valid())):
+        return _render_preview(request, source, review=review, commitments=commitments, details=None, status=400)
+    marked = marked_commitments(review.marked_blocks()) if use_marked else None
+    corrected = corrected_declaration(form=review, commitments=commitments, text_length=len(source.text), marked=marked)
+    page = functools.partial(_render_fresh_preview, request, source, corrected=corrected)
+    if "check" in request.POST or use_marked:
         return page()
 
-    details = _preview_details(parsed=corrected, text=text, name=name)
+    details = declaration_preview_details(parsed=corrected, source_text=source.text, source_name=source.name)
     if not details.may_confirm:  # the page offered no confirmation: it says why
         return page(details=details, status=409)
     if details.fingerprint != review.cleaned_data["previewed"]:
         return page(details=details, notice=_(CHANGED_SINCE_PREVIEW), status=409)
     try:
-        outcome = declaration_load(parsed=corrected, source_text=text, source_name=name, by=request.user)
+        outcome = declaration_load(parsed=corrected, source_text=source.text, source_name=source.name, by=request.user)
     except DeclarationLoadError:  # someone reported on a dropped commitment since the check above
         return page(notice=_(CHANGED_SINCE_PREVIEW), status=409)
     messages.success(request, _outcome_message(outcome, corrected))
@@ -382,7 +261,7 @@ def declaration_translation_upload(request: AuthenticatedHttpRequest, pk: int) -
     countries = selectors.country_names_for_parser()
     form = TranslationUploadForm(request.POST or None, request.FILES or None, countries=countries)
     if request.method == "POST" and form.is_valid():
-        upload: UploadedDeclaration = form.cleaned_data["file"]
+        upload: UploadedDeclaration = form.cleaned_data["declaration"]
         try:
             outcome = declaration_translation_load(
                 declaration=declaration,
@@ -393,7 +272,10 @@ def declaration_translation_upload(request: AuthenticatedHttpRequest, pk: int) -
                 by=request.user,
             )
         except DeclarationLoadError as exc:
-            form.add_error("file", f"“{upload.name}”: {exc}.")
+            if upload.name:
+                form.add_error("file", f"“{upload.name}”: {exc}.")
+            else:
+                form.add_error("pasted", _("The pasted text cannot be loaded: %(problem)s.") % {"problem": exc})
         else:
             messages.success(request, _translation_message(outcome))
             url = reverse("declarations:declaration-detail", args=[declaration.pk])

@@ -10,3 +10,8 @@ class NotificationsConfig(AppConfig):
         from reporting.signals import update_reviewed
 
         update_reviewed.connect(receivers.review_written, dispatch_uid="notifications-review")
+
+        from core.schedule import daily_job
+        from notifications.services import send_digest
+
+        daily_job("send_digest", lambda today: send_digest(today=today))

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from notifications import selectors
 from notifications.models import DigestLog, Notification, NotificationKind, NotificationPreference
+from notifications.tasks import email_after_commit
 from reporting.models import Implementation, Review, ReviewState, StatusUpdate
 
 # A digest lists at most this many reports; the review queue has them all.
@@ -33,18 +33,6 @@ DIGEST_MAX_LOOKBACK = datetime.timedelta(days=7)
 def absolute_url(path: str) -> str:
     """E-mails are read outside the site: their links need the host (there is no request to take it from)."""
     return settings.RCM_SITE_URL.rstrip("/") + path
-
-
-def _email_after_commit(*, subject: str, body: str, to: str) -> None:
-    """Send once the transaction commits, so a rolled-back change mails nothing.
-
-    `robust`: a mail server that is down is logged, it does not turn a saved review into an error page.
-    """
-
-    def send_review_email() -> None:  # a named function: Django logs a robust callback's failure by its name
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=[to])
-
-    transaction.on_commit(send_review_email, robust=True)
 
 
 def notify_review(*, review: Review) -> Notification | None:
@@ -97,7 +85,8 @@ def notify_review(*, review: Review) -> Notification | None:
                     "preferences_url": absolute_url(reverse("notifications:preferences")),
                 },
             )
-            _email_after_commit(subject=subject, body=body, to=recipient.email)
+            # Queued: a mail server that is down delays the e-mail (retried), never the review.
+            email_after_commit(subject=subject, body=body, to=[recipient.email])
     return notification
 
 
@@ -226,8 +215,8 @@ def _deliver_digest(
             "RCM: %(count)d new reports since %(start)s",
             len(updates),
         ) % {"count": len(updates), "start": f"{start:%Y-%m-%d}"}
-    # Sent inside the log's transaction, like the reminders: a failed send leaves no log, so the next run retries.
-    send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+    # Queued with the log row: the queue retries a failed send, so the log can say "done" at once.
+    email_after_commit(subject=subject, body=body, to=[user.email])
 
 
 def _implementation_path(update: StatusUpdate) -> str:

@@ -3,13 +3,13 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.validators import RegexValidator
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
 from rest_framework.request import Request
@@ -17,9 +17,11 @@ from rest_framework.response import Response
 
 from accounts.throttling import TokenAddressThrottle, TokenUsernameThrottle
 from accounts.views import lockout_seconds
-from core.api import not_found
+from core.api import RateLimitHeaders, not_found
+from core.parsers import JSONParser
 from declarations import api as declarations_api
 from reporting import api as reporting_api
+from webhooks import api as webhooks_api
 
 app_name = "api"
 
@@ -37,7 +39,11 @@ class SwaggerDocs(SpectacularSwaggerSplitView):
         return view
 
 
-class ObtainToken(ObtainAuthToken):
+# DRF refuses NUL characters in any text field (400): the schema says so, so no client sends one.
+NO_NUL = RegexValidator(r"^[^\x00]*$")
+
+
+class ObtainToken(RateLimitHeaders, ObtainAuthToken):
     """POST username and password, receive {"token": "…"} for `Authorization: Token …`.
 
     Wrong credentials are 401 (not DRF's default 400): the request was well formed, the
@@ -46,12 +52,28 @@ class ObtainToken(ObtainAuthToken):
 
     # ObtainAuthToken sets no throttle at all: password guessing is limited per address and per username.
     throttle_classes = (TokenAddressThrottle, TokenUsernameThrottle)
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="auth_token_create",
         summary="Exchange a username and password for an API token",
-        request=AuthTokenSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        description="Send `{username, password}` as JSON; use the token as `Authorization: Token <token>`. "
+        "Wrong credentials: 401. Repeated failures for one username from one address lock it out for a while "
+        "(429 with Retry-After).",
+        request={
+            "application/json": inline_serializer(
+                "TokenRequest",
+                {
+                    "username": serializers.CharField(max_length=150, validators=[NO_NUL]),
+                    "password": serializers.CharField(style={"input_type": "password"}, validators=[NO_NUL]),
+                },
+            )
+        },
+        responses={200: inline_serializer("Token", {"token": serializers.CharField(help_text="The API token.")})},
+        examples=[
+            OpenApiExample("Sign in", value={"username": "official_mex", "password": "…"}, request_only=True),
+            OpenApiExample("A token", value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}, response_only=True),
+        ],
         auth=[],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -86,6 +108,7 @@ urlpatterns = [
     path("updates/<int:pk>/evidence/", reporting_api.UpdateEvidence.as_view(), name="update-evidence"),
     path("evidence/<int:pk>/download/", reporting_api.EvidenceDownload.as_view(), name="evidence-download"),
     path("summary/", reporting_api.Summary.as_view(), name="summary"),
+    path("events/", webhooks_api.EventFeed.as_view(), name="events"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", SwaggerDocs.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*$", not_found),

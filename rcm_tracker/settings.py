@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     # The project's apps, in layers: each imports only from `core` and the apps listed above it (README, "Layout").
     "audit",
     "declarations",
@@ -100,6 +102,7 @@ INSTALLED_APPS = [
     "reporting",
     "notifications",
     "rounds",
+    "webhooks",
     "dashboards",
     "spreadsheets",
 ]
@@ -301,7 +304,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Follow-up of the Regional Conference on Migration's declarations. Authenticate with "
         "`POST /api/v1/auth/token/` (username, password) and send `Authorization: Token <token>`. "
-        "Errors are JSON: `{status, title, detail, errors}`."
+        "Errors are RFC 9457 problems (`application/problem+json`): `{type, title, status, detail, errors}`. "
+        "Times are UTC with `Z`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -330,6 +334,13 @@ SPECTACULAR_SETTINGS = {
 RCM_MAX_UPLOAD_BYTES = env_int("RCM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# The task queue (core/tasks.py): a table in the application's own database, processed by
+# `manage.py worker` (as many as wanted, on any machine that reaches the database). E-mails,
+# webhook deliveries, reminders and digests go through it, with retries.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend")}}
+# When the worker runs the daily jobs (reminders, the secretariat's digest), HH:MM in TIME_ZONE.
+RCM_DAILY_JOBS_AT = env_str("RCM_DAILY_JOBS_AT", "07:15")
 
 # E-mail: printed on the console unless an SMTP server is configured.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("rounds/", include("rounds.urls")),
     path("audit/", include("audit.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("rcm_tracker.api_urls")),
     re_path(r"^api/", api_not_found),

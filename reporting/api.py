@@ -6,14 +6,13 @@ selectors as the HTML pages, and render with an output serializer.
 
 from __future__ import annotations
 
-import datetime
 from email.utils import format_datetime
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Expression, Subquery
 from django.http import FileResponse, HttpResponse, HttpResponseBase
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.http import parse_etags
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -27,7 +26,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -38,11 +37,13 @@ from core.api import (
     ApiView,
     Pagination,
     Problem,
+    UtcDateTimeField,
     decode_cursor,
     encode_cursor,
     paginated,
     row_count,
     rows_with_count,
+    utc_iso,
 )
 from core.db_router import read_only_view
 from core.filters import InvalidFilters, validate_date_in_range
@@ -55,9 +56,11 @@ from reporting.history import STATE_STATUS, state_of, state_of_row
 from reporting.models import (
     REPORTABLE_STATUSES,
     Evidence,
+    EvidenceKind,
     Implementation,
     ReportingRound,
     Review,
+    ReviewState,
     Status,
     StatusUpdate,
 )
@@ -65,14 +68,40 @@ from reporting.models import (
 # --- output ---------------------------------------------------------------------------------------
 
 
+REVIEW_STATES = [("", "not reported or nothing to review"), *ReviewState.choices]
+
+
 class ImplementationOut(serializers.ModelSerializer[Implementation]):
-    declaration = serializers.IntegerField(source="commitment.declaration_id", read_only=True)
-    commitment = serializers.IntegerField(source="commitment_id", read_only=True)
-    commitment_number = serializers.IntegerField(source="commitment.number", read_only=True)
-    commitment_text = serializers.CharField(source="commitment.text", read_only=True)
+    # Every field declared here, not derived from the model: the schema's bounds must not change with
+    # the database (Django's integer validators do).
+    id = serializers.IntegerField(read_only=True, min_value=1)
+    declaration = serializers.IntegerField(source="commitment.declaration_id", read_only=True, min_value=1)
+    commitment = serializers.IntegerField(source="commitment_id", read_only=True, min_value=1)
+    commitment_number = serializers.IntegerField(
+        source="commitment.number", read_only=True, min_value=1, help_text="The action's number in its declaration."
+    )
+    commitment_text = serializers.CharField(
+        source="commitment.text", read_only=True, help_text="In the declaration's original language."
+    )
     country = serializers.CharField(source="country.iso3", read_only=True, help_text="ISO3 code.")
-    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
-    review_state = serializers.CharField(read_only=True, help_text="pending, accepted, returned, or empty.")
+    status = serializers.ChoiceField(
+        choices=Status.choices, read_only=True, help_text="`not_reported` until the first update."
+    )
+    progress = serializers.IntegerField(
+        read_only=True, allow_null=True, min_value=0, max_value=100, help_text="Percent, when reported."
+    )
+    last_reported_at = UtcDateTimeField(
+        read_only=True, allow_null=True, help_text="When the latest update was reported (UTC); null if never."
+    )
+    version = serializers.IntegerField(
+        read_only=True, min_value=0, help_text="Grows with every update and review; the ETag names it."
+    )
+    review_state = serializers.ChoiceField(
+        choices=REVIEW_STATES,
+        allow_blank=True,
+        read_only=True,
+        help_text="The latest update's review: pending, accepted, returned; empty when never reported.",
+    )
 
     class Meta:
         model = Implementation
@@ -98,23 +127,13 @@ class ImplementationOut(serializers.ModelSerializer[Implementation]):
             data.update(
                 status=state.status,
                 progress=state.progress,
-                last_reported_at=serializers.DateTimeField().to_representation(state.reported_at)
-                if state.reported_at
-                else None,
+                last_reported_at=utc_iso(state.reported_at),
                 version=state.version,
             )
         return data
 
 
-def _iso(value: datetime.datetime | None, zone: datetime.tzinfo) -> str | None:
-    """A date-time as DRF's DateTimeField renders it: ISO 8601 in the current time zone, UTC as Z."""
-    if value is None:
-        return None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def implementation_row_out(row: dict[str, Any], zone: datetime.tzinfo) -> dict[str, Any]:
+def implementation_row_out(row: dict[str, Any]) -> dict[str, Any]:
     """One row of `selectors.implementation_rows` exactly as ImplementationOut renders it.
 
     The list builds its 100 rows with this plain function instead of a serializer per row: the
@@ -130,28 +149,45 @@ def implementation_row_out(row: dict[str, Any], zone: datetime.tzinfo) -> dict[s
         "country": row["country__iso3"],
         "status": state.status,
         "progress": state.progress,
-        "last_reported_at": _iso(state.reported_at, zone),
+        "last_reported_at": utc_iso(state.reported_at),
         "version": state.version,
         "review_state": row["review_state"],
     }
 
 
 class EvidenceOut(serializers.ModelSerializer[Evidence]):
-    download_url = serializers.SerializerMethodField()
+    id = serializers.IntegerField(read_only=True, min_value=1)
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices, read_only=True, help_text="`link` or `file`.")
+    title = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True, help_text="The link (kind `link`); empty for a file.")
+    original_name = serializers.CharField(read_only=True, help_text="The uploaded file's name; empty for a link.")
+    size = serializers.IntegerField(read_only=True, allow_null=True, min_value=0, help_text="Bytes; null for a link.")
+    sha256 = serializers.CharField(read_only=True, help_text="Hex digest of the file; empty for a link.")
+    content_type = serializers.CharField(read_only=True, help_text="Detected media type; empty for a link.")
+    download_url = serializers.SerializerMethodField(
+        help_text="Absolute URL of the file's download (kind `file`); null for a link."
+    )
 
     class Meta:
         model = Evidence
         fields = ["id", "kind", "title", "url", "original_name", "size", "sha256", "content_type", "download_url"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_download_url(self, evidence: Evidence) -> str | None:
-        if evidence.kind != "file":
+        if evidence.kind != EvidenceKind.FILE:
             return None
-        return f"/api/v1/evidence/{evidence.pk}/download/"
+        path = reverse("api:evidence-download", args=[evidence.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class ReviewOut(serializers.ModelSerializer[Review]):
+    decision = serializers.ChoiceField(
+        choices=[(ReviewState.ACCEPTED, "accepted"), (ReviewState.RETURNED, "returned")], read_only=True
+    )
+    comment = serializers.CharField(read_only=True, help_text="The secretariat's comment; may be empty.")
     reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True)
+    reviewed_at = UtcDateTimeField(read_only=True)
 
     class Meta:
         model = Review
@@ -159,8 +195,18 @@ class ReviewOut(serializers.ModelSerializer[Review]):
 
 
 class StatusUpdateOut(serializers.ModelSerializer[StatusUpdate]):
+    id = serializers.IntegerField(read_only=True, min_value=1)
+    implementation = serializers.IntegerField(source="implementation_id", read_only=True, min_value=1)
+    sequence = serializers.IntegerField(read_only=True, min_value=1, help_text="1 for the first update, then 2, …")
+    status = serializers.ChoiceField(choices=REPORTABLE_STATUSES, read_only=True)
+    progress = serializers.IntegerField(read_only=True, allow_null=True, min_value=0, max_value=100)
+    summary = serializers.CharField(read_only=True)
     reported_by = serializers.CharField(source="reported_by.username", read_only=True)
-    reporting_round = serializers.CharField(source="reporting_round.name", read_only=True, allow_null=True)
+    reported_at = UtcDateTimeField(read_only=True)
+    reporting_round = serializers.CharField(
+        source="reporting_round.name", read_only=True, allow_null=True, help_text="The round's name, if any."
+    )
+    review_state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True)
     review = serializers.SerializerMethodField()
     evidence = EvidenceOut(many=True, read_only=True)
 
@@ -200,7 +246,12 @@ class LinkIn(serializers.Serializer[services.LinkInput]):
 class StatusUpdateIn(serializers.Serializer[StatusUpdate]):
     status = serializers.ChoiceField(choices=REPORTABLE_STATUSES)
     progress = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="0–100; completed implies 100, not_started 0."
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        max_value=100,
+        help_text="0–100; completed implies 100, not_started 0.",
     )
     summary = serializers.CharField(
         allow_blank=True, help_text="What was done; for not_applicable, the reason. Required."
@@ -214,15 +265,18 @@ class StatusUpdateIn(serializers.Serializer[StatusUpdate]):
     )
 
 
-class EvidenceIn(serializers.Serializer[Evidence]):
-    url = serializers.CharField(max_length=2000, required=False, help_text="A link (JSON or form field).")
-    file = serializers.FileField(required=False, help_text="A file (multipart/form-data).")
+class EvidenceLinkIn(serializers.Serializer[Evidence]):
+    """A link, sent as JSON."""
+
+    url = serializers.CharField(max_length=2000, help_text="An http:// or https:// address.")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if bool(attrs.get("url")) == bool(attrs.get("file")):
-            raise serializers.ValidationError(_("Send either a url or a file, one per request."))
-        return attrs
+
+class EvidenceFileIn(serializers.Serializer[Evidence]):
+    """A file, sent as multipart/form-data."""
+
+    file = serializers.FileField(help_text="The file (PDF, office document, image, …).")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 # --- parameters shared by the list, the exports and the schema --------------------------------------
@@ -281,17 +335,74 @@ def _with_validators(response: HttpResponseBase, implementation: Implementation)
 
 # --- views ----------------------------------------------------------------------------------------
 
+ETAG_HEADERS = {
+    "ETag": {"description": "The implementation's version; send it back in If-Match.", "schema": {"type": "string"}},
+    "Last-Modified": {
+        "description": "When its latest update was reported (absent if never).",
+        "schema": {"type": "string"},
+    },
+}
+IMPLEMENTATION_EXAMPLE = {
+    "id": 8,
+    "declaration": 1,
+    "commitment": 1,
+    "commitment_number": 1,
+    "commitment_text": "Strengthen coordination between migration authorities…",
+    "country": "MEX",
+    "status": "in_progress",
+    "progress": 60,
+    "last_reported_at": "2026-11-03T15:04:05Z",
+    "version": 3,
+    "review_state": "pending",
+}
+UPDATE_EXAMPLE = {
+    "id": 41,
+    "implementation": 8,
+    "sequence": 3,
+    "status": "in_progress",
+    "progress": 60,
+    "summary": "Roadmap draft approved.",
+    "reported_by": "official_mex",
+    "reported_at": "2026-11-03T15:04:05Z",
+    "reporting_round": "2026 second semester",
+    "review_state": "pending",
+    "review": None,
+    "evidence": [
+        {
+            "id": 12,
+            "kind": "link",
+            "title": "INM",
+            "url": "https://www.gob.mx/inm",
+            "original_name": "",
+            "size": None,
+            "sha256": "",
+            "content_type": "",
+            "download_url": None,
+        }
+    ],
+}
+
+
+def page_example(row: dict[str, Any]) -> dict[str, Any]:
+    return {"count": 1, "next": None, "previous": None, "results": [row]}
+
 
 class ImplementationList(ApiView):
+    query_parameters = {"get": LIST_PARAMETERS}
+
     @extend_schema(
         operation_id="implementations_list",
         summary="Implementations (commitment × country) with their current state",
+        description="Every implementation the caller may read, filtered; 50 a page by default (`page_size` up to "
+        "500), or by `cursor` for deep paging. `format=csv|xlsx` exports every matching row (UTF-8, no BOM, "
+        "times in UTC). An unknown parameter or filter value is a 400, never an empty or unfiltered list.",
         parameters=LIST_PARAMETERS,
         responses={
             200: paginated(ImplementationOut, "Implementation"),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Every matching row, streamed."),
             (200, exports.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Every matching row."),
         },
+        examples=[OpenApiExample("A page", value=page_example(IMPLEMENTATION_EXAMPLE), response_only=True)],
     )
     @read_only_view
     def get(self, request: Request) -> HttpResponseBase:
@@ -310,8 +421,7 @@ class ImplementationList(ApiView):
         if "cursor" in request.query_params:
             return _cursor_page(request, implementations, paginator, total=total or row_count(implementations))
         response = paginator.paginate_rows(implementations, request, selectors.implementation_rows, total=total)
-        zone = timezone.get_current_timezone()
-        response.data["results"] = [implementation_row_out(row, zone) for row in response.data["results"]]
+        response.data["results"] = [implementation_row_out(row) for row in response.data["results"]]
         return response
 
 
@@ -337,17 +447,31 @@ def _cursor_page(
         next_url = remove_query_param(
             replace_query_param(request.build_absolute_uri(), "cursor", encode_cursor(keys)), "page"
         )
-    zone = timezone.get_current_timezone()
-    results = [implementation_row_out(row, zone) for row in rows[:size]]
+    results = [implementation_row_out(row) for row in rows[:size]]
     return Response({"count": count, "next": next_url, "previous": None, "results": results})
+
+
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="An ETag you read: 304 with no body while it is still current.",
+)
 
 
 class ImplementationDetail(ApiView):
     @extend_schema(
         operation_id="implementations_retrieve",
         summary="One implementation; ETag and Last-Modified for conditional requests",
-        parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
-        responses={200: ImplementationOut, 304: OpenApiResponse(description="Not modified.")},
+        description="The current state of one implementation. Its ETag names its version: send it in If-Match "
+        "when reporting (a stale one is a 412), or in If-None-Match to ask only whether it changed (304).",
+        parameters=[IF_NONE_MATCH],
+        responses={
+            200: OpenApiResponse(ImplementationOut, description="The implementation."),
+            304: OpenApiResponse(description="Not modified: the If-None-Match ETag is still current."),
+        },
+        examples=[OpenApiExample("Mexico on an action", value=IMPLEMENTATION_EXAMPLE, response_only=True)],
+        extensions={"x-response-headers": {"200": ETAG_HEADERS, "304": ETAG_HEADERS}},
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         implementation = _visible_implementation(request, pk)
@@ -357,14 +481,26 @@ class ImplementationDetail(ApiView):
         return _with_validators(Response(ImplementationOut(implementation).data), implementation)
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag you read (`*`: whatever the current version). Missing → 428; stale → 412, nothing written.",
+)
+
+
 class ImplementationUpdates(ApiView):
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [JSONParser]
+    query_parameters = {"get": PAGE_PARAMETERS}
 
     @extend_schema(
         operation_id="implementations_updates_list",
         summary="The implementation's history, newest first",
+        description="Every update reported on the implementation, newest first, with its review and evidence.",
         parameters=PAGE_PARAMETERS,
         responses={200: paginated(StatusUpdateOut, "StatusUpdate")},
+        examples=[OpenApiExample("History", value=page_example(UPDATE_EXAMPLE), response_only=True)],
     )
     @read_only_view
     def get(self, request: Request, pk: int) -> Response:
@@ -373,23 +509,20 @@ class ImplementationUpdates(ApiView):
         page = paginator.paginate_queryset(
             selectors.implementation_history(implementation=implementation), request, view=self
         )
-        return paginator.get_paginated_response(StatusUpdateOut(page, many=True).data)
+        return paginator.get_paginated_response(StatusUpdateOut(page, many=True, context={"request": request}).data)
 
     @extend_schema(
         operation_id="implementations_updates_create",
         summary="Report a new update (officials of the implementation's country)",
-        request=StatusUpdateIn,
-        parameters=[
-            OpenApiParameter(
-                "If-Match",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="The ETag you read. If the implementation changed since: 412 and nothing is written.",
-            )
-        ],
+        description="Appends an update to the history and makes it the implementation's current state. "
+        "Send the ETag you read in If-Match: without it 428, with a stale one 412 (the body's `current` holds "
+        "the state to reconcile with; nothing is written). Links ride along; files go to the evidence endpoint.",
+        request={"application/json": StatusUpdateIn},
+        parameters=[IF_MATCH],
         responses={
-            201: StatusUpdateOut,
+            201: OpenApiResponse(StatusUpdateOut, description="The update as recorded."),
             412: OpenApiResponse(description="Stale If-Match: the body holds the current state under `current`."),
+            428: OpenApiResponse(description="No If-Match header: read the implementation and send its ETag."),
         },
         examples=[
             OpenApiExample(
@@ -401,13 +534,24 @@ class ImplementationUpdates(ApiView):
                     "links": [{"url": "https://www.gob.mx/inm", "title": "Minutes"}],
                 },
                 request_only=True,
-            )
+            ),
+            OpenApiExample("Recorded", value=UPDATE_EXAMPLE, response_only=True, status_codes=["201"]),
         ],
+        extensions={"x-response-headers": {"201": ETAG_HEADERS, "412": {"ETag": ETAG_HEADERS["ETag"]}}},
     )
     def post(self, request: Request, pk: int) -> HttpResponseBase:
         implementation = _visible_implementation(request, pk)
         if not can_report_for(request.user, implementation):
             raise PermissionDenied(_("Only an official of this country may report on it."))
+        if not request.headers.get("If-Match"):
+            raise Problem(
+                428,
+                _(
+                    "Send the implementation's ETag in an If-Match header, so an update never overwrites "
+                    "one you have not seen. Read it from GET on the implementation."
+                ),
+                headers={"ETag": implementation_etag(implementation.pk, implementation.version)},
+            )
         payload = StatusUpdateIn(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -431,8 +575,9 @@ class ImplementationUpdates(ApiView):
                 current=ImplementationOut(exc.current, context={"request": request}).data,
                 headers={"ETag": implementation_etag(exc.current.pk, exc.current.version)},
             ) from exc
-        response = Response(StatusUpdateOut(selectors.update_get(pk=update.pk)).data, status=201)
-        return _with_validators(response, implementation)
+        recorded = selectors.update_get(pk=update.pk)
+        response = Response(StatusUpdateOut(recorded, context={"request": request}).data, status=201)
+        return _with_validators(response, recorded.implementation)
 
 
 def implementation_etag(pk: int, version: int) -> str:
@@ -452,17 +597,44 @@ def _expected_version(request: Request, implementation: Implementation) -> int |
 
 
 class UpdateEvidence(ApiView):
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
         operation_id="updates_evidence_create",
         summary="Attach a link (JSON) or a file (multipart) to an update",
-        request={"application/json": EvidenceIn, "multipart/form-data": EvidenceIn},
+        description="One piece of evidence per request: a link as JSON `{url, title}`, or a file as "
+        "multipart/form-data `file` (+ `title`). Only while the update is not reviewed, by an official of its "
+        "country. The file's content decides its type (415 otherwise); its size is limited (413).",
+        request={"application/json": EvidenceLinkIn, "multipart/form-data": EvidenceFileIn},
         responses={
-            201: EvidenceOut,
+            201: OpenApiResponse(EvidenceOut, description="The evidence as recorded."),
             413: OpenApiResponse(description="The file is larger than the limit."),
             415: OpenApiResponse(description="The file's content is not an accepted type."),
         },
+        examples=[
+            OpenApiExample(
+                "A link",
+                value={"url": "https://www.gob.mx/inm", "title": "Signed minutes"},
+                request_only=True,
+                media_type="application/json",
+            ),
+            OpenApiExample(
+                "A stored file",
+                value={
+                    "id": 13,
+                    "kind": "file",
+                    "title": "Signed minutes",
+                    "url": "",
+                    "original_name": "informe.pdf",
+                    "size": 48213,
+                    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "content_type": "application/pdf",
+                    "download_url": "https://rcm.example.org/api/v1/evidence/13/download/",
+                },
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
     )
     def post(self, request: Request, pk: int) -> Response:
         update = selectors.update_get(pk=pk)
@@ -470,26 +642,40 @@ class UpdateEvidence(ApiView):
             raise StatusUpdate.DoesNotExist(_("No such update."))
         if not can_report_for(request.user, update.implementation):
             raise PermissionDenied(_("Only an official of this country may add evidence to its reports."))
-        payload = EvidenceIn(data=request.data)
+        is_file = (request.content_type or "").startswith("multipart/")
+        payload: serializers.Serializer[Evidence] = (
+            EvidenceFileIn(data=request.data) if is_file else EvidenceLinkIn(data=request.data)
+        )
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         upload = data.get("file")
         created = services.evidence_attach(
             update=update,
             by=_user(request),
-            links=[services.LinkInput(url=data["url"], title=data["title"])] if data.get("url") else [],
+            links=[services.LinkInput(url=data["url"], title=data["title"])] if not is_file else [],
             files=[services.FileInput(stream=upload, name=upload.name, size=upload.size, title=data["title"])]
             if upload
             else [],
         )
-        return Response(EvidenceOut(created[0]).data, status=201)
+        return Response(EvidenceOut(created[0], context={"request": request}).data, status=201)
 
 
 class EvidenceDownload(ApiView):
     @extend_schema(
         operation_id="evidence_download",
         summary="Download an evidence file (as an attachment)",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        description="The file as uploaded, with Content-Disposition naming its original name. Anyone who may "
+        "read the implementation may download it.",
+        parameters=[
+            OpenApiParameter(
+                "id",
+                OpenApiTypes.INT,
+                OpenApiParameter.PATH,
+                description="The evidence's id (`id` of an EvidenceOut of kind `file`).",
+                examples=[OpenApiExample("An uploaded file", value=13)],
+            )
+        ],
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")},
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         return evidence_file_response(downloadable_evidence(user=request.user, pk=pk))
@@ -503,35 +689,61 @@ class SummaryParams(serializers.Serializer[Any]):
 
 
 class SummaryRowOut(serializers.Serializer[selectors.SummaryRow]):
-    country = serializers.CharField(source="country.iso3")
-    name = serializers.CharField(source="country.name_en")
-    total = serializers.IntegerField()
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Status code → count.")
+    country = serializers.CharField(source="country.iso3", help_text="ISO3 code.")
+    name = serializers.CharField(source="country.name_en", help_text="The country's English name.")
+    total = serializers.IntegerField(min_value=0, help_text="Implementations counted.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(min_value=0), help_text="Status code → count (every status, zeros included)."
+    )
+
+
+SUMMARY_PARAMETERS = [
+    OpenApiParameter("declaration", OpenApiTypes.INT, description="Only this declaration."),
+    OpenApiParameter(
+        "round", OpenApiTypes.INT, description="State as reported in this round (unreported: not_reported)."
+    ),
+    OpenApiParameter("as_of", OpenApiTypes.DATE, description="State at the end of this day."),
+    OpenApiParameter("accepted_only", OpenApiTypes.BOOL, description="Count only reports the secretariat accepted."),
+]
 
 
 class Summary(ApiView):
+    query_parameters = {"get": SUMMARY_PARAMETERS}
+
     @extend_schema(
         operation_id="summary_retrieve",
         summary="Counts of implementations per country × status",
-        parameters=[
-            OpenApiParameter("declaration", OpenApiTypes.INT, description="Only this declaration."),
-            OpenApiParameter(
-                "round", OpenApiTypes.INT, description="State as reported in this round (unreported: not_reported)."
-            ),
-            OpenApiParameter("as_of", OpenApiTypes.DATE, description="State at the end of this day."),
-            OpenApiParameter(
-                "accepted_only", OpenApiTypes.BOOL, description="Count only reports the secretariat accepted."
-            ),
-        ],
+        description="For each Member Country, how many implementations are in each status (`statuses` lists "
+        "them in order), optionally for one declaration, one round's reports, a past day or accepted reports only.",
+        parameters=SUMMARY_PARAMETERS,
         responses={
             200: inline_serializer(
                 "Summary",
                 {
-                    "statuses": serializers.ListField(child=serializers.CharField()),
+                    "statuses": serializers.ListField(
+                        child=serializers.ChoiceField(choices=Status.choices), help_text="Every status, in order."
+                    ),
                     "countries": SummaryRowOut(many=True),
                 },
             ),
         },
+        examples=[
+            OpenApiExample(
+                "Two statuses",
+                value={
+                    "statuses": Status.values,
+                    "countries": [
+                        {
+                            "country": "MEX",
+                            "name": "Mexico",
+                            "total": 28,
+                            "counts": {**dict.fromkeys(Status.values, 0), "not_reported": 20, "in_progress": 8},
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
     )
     @read_only_view
     def get(self, request: Request) -> Response:

@@ -16,6 +16,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core.api import utc_iso
 from core.spreadsheets import safe_row
 from reporting.history import state_of_row
 from reporting.models import Implementation, Status
@@ -62,7 +63,7 @@ def export_rows(implementations: QuerySet[Implementation], labels: dict[str, str
             state.status,
             labels.get(state.status, state.status),
             state.progress,
-            state.reported_at.isoformat() if state.reported_at else "",
+            utc_iso(state.reported_at) or "",
             state.version,
             row["review_state"],
         ]
@@ -77,7 +78,8 @@ class _Echo:
 
 def _csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield "\ufeff"  # so spreadsheet programs open accented names as UTF-8
+    # No byte-order mark: this file is for programs (the first column is `id`, not `\ufeffid`); the
+    # dashboard's CSV, which is for people's spreadsheet programs, keeps one.
     yield writer.writerow(COLUMNS)
     for row in rows:
         yield writer.writerow(["" if value is None else value for value in safe_row(row)])

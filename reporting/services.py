@@ -36,7 +36,7 @@ from reporting.models import (
     StatusUpdate,
 )
 from reporting.selectors import current_round
-from reporting.signals import update_reviewed
+from reporting.signals import update_reported, update_reviewed
 from reporting.tallies import status_change, tally_recount, tally_shift
 
 
@@ -198,6 +198,7 @@ def report_update(
                 **({"on_behalf": True} if on_behalf else {}),
             },
         )
+        update_reported.send(sender=StatusUpdate, update=update)
     implementation.refresh_from_db()
     return update
 

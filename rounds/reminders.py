@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.utils.translation import ngettext
 from accounts.models import Role, User
 from declarations.models import MemberCountry
 from declarations.selectors import translated
+from notifications.tasks import email_after_commit
 from reporting.models import Implementation, ReportingRound, StatusUpdate
 from rounds.models import ReminderKind, ReminderLog
 from rounds.selectors import round_scope
@@ -126,9 +126,7 @@ def _send(
                     "RCM: %(count)d actions still to report for %(round)s",
                     len(items),
                 )
-            send_mail(
-                subject=subject % facts,
-                message=render_to_string("rounds/email/reminder.txt", context),
-                from_email=None,
-                recipient_list=recipients,
+            # Queued with the log row; the queue retries a failed send (notifications/tasks.py).
+            email_after_commit(
+                subject=subject % facts, body=render_to_string("rounds/email/reminder.txt", context), to=recipients
             )

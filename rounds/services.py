@@ -17,6 +17,7 @@ from core.permissions import is_secretariat
 from declarations.models import Declaration
 from reporting.models import ReportingRound
 from rounds.selectors import round_progress
+from rounds.signals import round_closed, round_opened
 
 
 def round_open(
@@ -46,6 +47,7 @@ def round_open(
             target=reporting_round,
             changes={"due_on": due_on.isoformat(), "declarations": [d.pk for d in declarations]},
         )
+        round_opened.send(sender=ReportingRound, reporting_round=reporting_round)
     return reporting_round
 
 
@@ -62,5 +64,7 @@ def round_close(*, reporting_round: ReportingRound, by: User) -> ReportingRound:
             closed_at=timezone.now(), closed_figures={"countries": figures}
         )
         audit_record(actor=by, action="round.close", target=locked, changes={"countries": len(figures)})
+        locked.refresh_from_db()
+        round_closed.send(sender=ReportingRound, reporting_round=locked)
     reporting_round.refresh_from_db()
     return reporting_round

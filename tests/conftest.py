@@ -165,6 +165,28 @@ PDF_BYTES = (
 
 
 @pytest.fixture(autouse=True)
+def signal_handlers_kept() -> Iterator[None]:
+    """A worker run in-process (`call_command("worker", "--batch")`) installs its own SIGINT/SIGTERM
+    handlers and keeps them; a later test (gunicorn, subprocesses) must see the defaults again."""
+    import signal
+
+    names = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    saved = {number: signal.getsignal(number) for number in names}
+    yield
+    for number, handler in saved.items():
+        signal.signal(number, handler)
+
+
+@pytest.fixture(autouse=True)
+def empty_task_queue() -> None:
+    """Retries another test left waiting in the eager backend never run in this one."""
+    from django_tasks import default_task_backend
+
+    if hasattr(default_task_backend, "deferred"):
+        default_task_backend.deferred.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache() -> None:
     """Throttling counts requests in the cache; each test starts with a clean count."""
     from django.core.cache import cache

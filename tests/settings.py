@@ -48,3 +48,5 @@ if USING_POSTGRES:
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # serve from the finders: the suite never runs collectstatic
 WHITENOISE_USE_FINDERS = True
+# Tasks run at once, in the test's process; retries wait until a test runs them (core/tasks.py).
+TASKS = {"default": {"BACKEND": "core.tasks.EagerBackend"}}

@@ -251,7 +251,7 @@ def call(
     finally:
         connection.close()
     parsed: Any = raw.decode(errors="replace")
-    if answer_headers.get("content-type", "").startswith("application/json"):
+    if answer_headers.get("content-type", "").startswith(("application/json", "application/problem+json")):
         parsed = json.loads(raw)
     return Answer(kind, implementation, response.status, answer_headers, parsed, sent_version)
 
@@ -290,7 +290,7 @@ class Client:
             if_match=etag,
             kind=kind,
             implementation=implementation,
-            sent_version=None if etag is None else _version(etag, implementation),
+            sent_version=None if etag is None or etag == "*" else _version(etag, implementation),
         )
 
     def _read(self, user: str, implementation: int) -> Answer:
@@ -305,7 +305,8 @@ class Client:
 
     def run(self, kind: str, user: str, implementation: int) -> list[Answer]:
         if kind in ("blind", "seed"):
-            return [self._report(user, implementation, kind)]
+            # `If-Match: *`: knowingly unconditional (without any If-Match the API answers 428).
+            return [self._report(user, implementation, kind, "*")]
         if kind == "stale-v0":
             # Every target was reported on once before the rush: version 0 is always behind.
             return [self._report(user, implementation, kind, f'"implementation-{implementation}-v0"')]
@@ -315,7 +316,7 @@ class Client:
         if kind == "fresh":
             return [read, self._report(user, implementation, kind, read.headers["etag"])]
         # stale-read: our own report lands between the read and the conditional one.
-        own = self._report(user, implementation, "blind")
+        own = self._report(user, implementation, "blind", "*")
         return [read, own, self._report(user, implementation, kind, read.headers["etag"])]
 
 

@@ -46,8 +46,16 @@ def test_a_success_resets_the_count(client, official_mex):
 
 def test_the_token_endpoint_is_locked_too(client, official_mex):
     for _ in range(5):
-        client.post("/api/v1/auth/token/", {"username": official_mex.username, "password": "wrong"})
-    response = client.post("/api/v1/auth/token/", {"username": official_mex.username, "password": PASSWORD})
+        client.post(
+            "/api/v1/auth/token/",
+            {"username": official_mex.username, "password": "wrong"},
+            content_type="application/json",
+        )
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": official_mex.username, "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.json()["detail"]
 

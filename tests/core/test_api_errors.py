@@ -12,9 +12,10 @@ pytestmark = pytest.mark.django_db
 
 def assert_problem(response, status: int) -> Any:
     assert response.status_code == status
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     assert body["status"] == status
+    assert body["type"].startswith("tag:rcm-tracker,2026:problem:")
     assert body["title"]
     assert body["detail"]
     return body
@@ -61,3 +62,18 @@ def test_throttling_answers_json_429(api):
         statuses = [client.get("/api/v1/countries/").status_code for _ in range(4)]
         assert_problem(client.get("/api/v1/countries/"), 429)
     assert statuses == [200, 200, 200, 429]
+
+
+def test_throttled_endpoints_say_how_much_is_left_and_when_to_retry(api):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    with mock.patch.object(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/minute", "user": "3/minute"}):
+        client = api("observer")
+        answers = [client.get("/api/v1/countries/") for _ in range(4)]
+    assert [a["RateLimit-Remaining"] for a in answers[:3]] == ["2", "1", "0"]
+    assert {a["RateLimit-Limit"] for a in answers} == {"3"}
+    assert 0 < int(answers[0]["RateLimit-Reset"]) <= 60
+    throttled = answers[3]
+    assert throttled.status_code == 429
+    assert 0 < int(throttled["Retry-After"]) <= 60
+    assert throttled["RateLimit-Remaining"] == "0"

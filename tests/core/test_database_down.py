@@ -72,7 +72,7 @@ def assert_html_503(response) -> None:
 
 def assert_api_503(response) -> None:
     assert response.status_code == 503
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/problem+json"
     assert response["Retry-After"] == "30"
     body = json.loads(response.content)
     assert body["status"] == 503

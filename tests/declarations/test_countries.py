@@ -30,3 +30,16 @@ def test_the_parser_uses_the_databases_spellings(rcm_data):
     MemberCountry.objects.filter(iso3="BLZ").update(aliases=["Belize", "Belice", "Bélize"])
     names = {c.iso3: c for c in country_names_for_parser()}
     assert "Bélize" in names["BLZ"].aliases
+
+
+def test_a_fresh_database_knows_the_member_countries_after_migrate_alone(tmp_path):
+    """No `loaddata` step: `migrate` brings the 11 countries, so loading a declaration works at once."""
+    from tests.conftest import SEED_FILES, manage_py
+
+    database = tmp_path / "fresh.sqlite3"
+    assert manage_py("migrate", "--noinput", database=database).returncode == 0
+    loaded = manage_py("load_declarations", *map(str, SEED_FILES), database=database)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "11 signatories (BLZ, CAN, CRI, DOM, SLV, GTM, HND, MEX, NIC, PAN, USA)" in loaded.stdout
+    # The fixture still refreshes names: same keys, no duplicate.
+    assert manage_py("loaddata", "member_countries", database=database).returncode == 0

@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+import docx
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -81,6 +82,16 @@ def test_dry_run_json_is_the_documented_object_and_writes_nothing(rcm_data, tmp_
             {"number": 1, "text": "Strengthen consular protection networks."},
             {"number": 2, "text": "Exchange statistics on returned children every semester."},
         ],
+        # Keys added by issue #15; the documented ones above never change.
+        "problems": [],
+        "found": {
+            "title": True,
+            "adopted_on": True,
+            "place": True,
+            "language": True,
+            "signatories": True,
+            "commitments": True,
+        },
     }
     assert "Tegucigalpa" in payload["title"]
     assert database_state() == before
@@ -152,6 +163,8 @@ def test_a_bad_file_in_a_batch_leaves_the_database_untouched(rcm_data, tmp_text)
         ("The Vice-Ministers of Argentina and Chile agreed:\n\n1. Meet again.\n2. Share data.\n", "signatory"),
         (b"\x00\x01\x02\x03PK\x03\x04" * 20, "not a readable text file"),
         (b"", "empty"),
+        (b"migration" * (5 * 1024 * 1024 // 9), "far more than a declaration"),  # 5 MB of one word
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), "not a readable text file"),  # an image named .txt
     ],
 )
 def test_unusable_files_fail_naming_the_file_and_the_problem(rcm_data, tmp_path, content, problem):
@@ -180,3 +193,93 @@ def test_command_line_prints_one_line_on_stderr_and_exits_1(tmp_path):
     assert result.stdout == ""
     assert result.stderr.strip().count("\n") == 0
     assert result.stderr.startswith(f"{bad}: ")
+
+
+# --------------------------------------------------------------------------------------------
+# Issue #15: PDF and Word files, problems and found in the JSON, --keep-going
+# --------------------------------------------------------------------------------------------
+
+COLLECTIVE = """SPECIAL DECLARATION ON MIGRANT CHILDREN
+
+The governments of the member countries of the Conference, meeting in Punta Cana, Dominican Republic,
+on June 27, 2017, agreed:
+
+1. To guarantee the best interests of the child in every migration procedure.
+2. To exchange information on the return of unaccompanied children.
+"""
+
+
+def dry_run_json(path: Path) -> dict[str, object]:
+    out = io.StringIO()
+    call_command("load_declarations", str(path), "--dry-run", "--format", "json", stdout=out)
+    payload: dict[str, object] = json.loads(out.getvalue())
+    return payload
+
+
+def test_a_pdf_and_a_word_file_load_like_their_text(rcm_data, tmp_path):
+    from tests.declarations.parsing.pdfs import make_pdf
+
+    pdf = tmp_path / "small.pdf"
+    pdf.write_bytes(make_pdf(SMALL))
+    document = docx.Document()
+    for line in SMALL.splitlines():
+        document.add_paragraph(line)
+    word = tmp_path / "small.docx"
+    document.save(str(word))
+    expected = dry_run_json(Path(str(tmp_text_path(tmp_path, "small.txt", SMALL))))
+    assert dry_run_json(pdf) == expected
+    assert dry_run_json(word) == expected
+
+
+def tmp_text_path(tmp_path: Path, name: str, content: str) -> Path:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_dry_run_json_lists_problems_and_what_was_found(rcm_data, tmp_text):
+    payload = dry_run_json(tmp_text("collective.txt", COLLECTIVE))
+    assert payload["signatories"] == ["BLZ", "CAN", "CRI", "DOM", "SLV", "GTM", "HND", "MEX", "NIC", "PAN", "USA"]
+    assert payload["problems"] == [
+        "the signatories are named only as “The governments of the member countries of the Conference”: "
+        "every Member Country is assumed; check them"
+    ]
+    assert payload["found"] == {
+        "title": True,
+        "adopted_on": True,
+        "place": True,
+        "language": True,
+        "signatories": True,
+        "commitments": True,
+    }
+
+
+def test_keep_going_loads_every_usable_file_and_lists_the_others(rcm_data, tmp_text):
+    good = tmp_text("good.txt", SMALL)
+    no_actions = tmp_text("minutes.txt", "The Vice-Ministers of Belize and Mexico met and talked.\n")
+    collective = tmp_text("collective.txt", COLLECTIVE)
+    missing = good.parent / "missing.pdf"
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command(
+            "load_declarations", str(good), str(no_actions), str(collective), str(missing), "--keep-going",
+            stdout=out, stderr=err,
+        )  # fmt: skip
+    assert raised.value.returncode == 1
+    assert str(raised.value) == "2 of 4 files were not loaded"
+    assert err.getvalue().splitlines() == [f"{no_actions}: no recommended actions found", f"{missing}: no such file"]
+    titles = ["Joint Declaration of Tegucigalpa", "Special Declaration on Migrant Children"]
+    assert Declaration.objects.filter(title__in=titles).count() == 2
+    assert "collective.txt: created" in out.getvalue()
+
+
+def test_keep_going_on_the_command_line_exits_1_and_lists_each_file_left_out(tmp_path):
+    good = tmp_text_path(tmp_path, "good.txt", SMALL)
+    bad = tmp_text_path(tmp_path, "notes.txt", "Nothing here names a Member Country or an action.\n")
+    database = tmp_path / "db.sqlite3"
+    assert manage_py("migrate", "--noinput", database=database).returncode == 0
+    assert manage_py("loaddata", "member_countries", database=database).returncode == 0
+    result = manage_py("load_declarations", "--keep-going", str(good), str(bad), database=database)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"{bad}: no recommended actions found", "1 of 2 files were not loaded"]
+    assert f"{good}: created" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import io
 from collections.abc import Callable
@@ -16,13 +17,14 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from declarations.forms import TAMPERED_TEXT
-from declarations.management.commands.load_declarations import MAX_FILE_BYTES
 from declarations.models import Commitment, Declaration, Signatory
 from declarations.parser import parse_declaration
+from declarations.parser.files import MAX_FILE_BYTES
 from declarations.services import declaration_load, declaration_preview
 from reporting.models import Implementation, StatusUpdate
 from reporting.services import report_update
 from tests.conftest import PDF_BYTES, ROOT
+from tests.declarations.parsing.pdfs import encrypt_pdf, make_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -440,25 +442,43 @@ def test_a_confirmation_of_something_other_than_the_preview_shows_it_again(secre
             lambda: text_file(bytes(range(256)) * 8, "junk.txt"),
             "“junk.txt” cannot be loaded: the file is not a readable",
         ),
-        (lambda: text_file(PDF_BYTES, "darien.pdf"), "“darien.pdf” cannot be loaded: only .txt and .docx files"),
+        (
+            lambda: text_file(b"\x89PNG\r\n\x1a\n" + bytes(64), "photo.png"),
+            "“photo.png” cannot be loaded: only .txt, .docx and .pdf files can be read, not .png.",
+        ),
+        (
+            lambda: text_file(b"PK\x05\x06" + bytes(18), "record.zip"),
+            "“record.zip” cannot be loaded: only .txt, .docx and .pdf files can be read, not .zip.",
+        ),
+        (lambda: text_file(PDF_BYTES, "darien.pdf"), "“darien.pdf” cannot be loaded: the file is not a readable PDF."),
+        (
+            lambda: text_file(make_pdf(None, pages=2), "scan.pdf"),
+            "“scan.pdf” cannot be loaded: the PDF has no text layer",
+        ),
+        (
+            lambda: text_file(encrypt_pdf(make_pdf(ANTIGUA), "secret"), "locked.pdf"),
+            "“locked.pdf” cannot be loaded: the PDF is protected by a password",
+        ),
         (
             lambda: text_file(PDF_BYTES, "darien.docx"),
             "“darien.docx” cannot be loaded: the file is not a readable Word",
         ),
         (
             lambda: text_file(b"a" * (MAX_FILE_BYTES + 1), "huge.txt"),
-            "“huge.txt” cannot be loaded: the file is larger than 5.0\xa0MB, the most a declaration text can be.",
-        ),
-        (
-            lambda: text_file(ANTIGUA.split("1. ")[0], "no-actions.txt"),
-            "“no-actions.txt” cannot be loaded: no recommended actions found.",
-        ),
-        (
-            lambda: text_file("WORKSHOP DECLARATION\n\nThe participants agreed:\n\n1. Meet again.\n", "nobody.txt"),
-            "“nobody.txt” cannot be loaded: no signatory Member Country recognised.",
+            "“huge.txt” cannot be loaded: the file is 5.0\xa0MB; a declaration file is at most 5.0\xa0MB.",
         ),
     ],
-    ids=["empty", "binary", "pdf", "fake-docx", "oversized", "no-actions", "no-country"],
+    ids=[
+        "empty",
+        "binary",
+        "image",
+        "zip",
+        "pdf-without-pages",
+        "scanned-pdf",
+        "encrypted-pdf",
+        "fake-docx",
+        "oversized",
+    ],
 )
 def test_a_file_that_is_not_a_declaration_is_explained_on_the_upload_page(secretariat_client, upload, problem):
     before = row_counts()
@@ -468,6 +488,136 @@ def test_a_file_that_is_not_a_declaration_is_explained_on_the_upload_page(secret
     assert 'class="error-summary" role="alert"' in html
     assert f'<a href="#id_file">Declaration text: {problem}' in html.replace("&#x27;", "'")
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("pasted", "problem"),
+    [
+        ("   \n\n  ", "The pasted text cannot be loaded: the text is empty."),
+        ("migration" * (MAX_FILE_BYTES // 9), "The pasted text cannot be loaded: the text is too long to be checked"),
+    ],
+    ids=["blank", "five-megabytes-of-one-word"],
+)
+def test_a_paste_that_is_not_a_declaration_is_explained(secretariat_client, settings, pasted, problem):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * MAX_FILE_BYTES  # the request itself is let through
+    before = row_counts()
+    response = secretariat_client.post(UPLOAD, {"pasted": pasted})
+    assert response.status_code == 400
+    assert f'<a href="#id_pasted">Or paste the text: {problem}' in response.content.decode()
+    assert row_counts() == before
+
+
+def test_a_file_and_a_paste_together_are_refused(secretariat_client):
+    response = secretariat_client.post(UPLOAD, {"file": text_file(ANTIGUA), "pasted": ANTIGUA})
+    assert response.status_code == 400
+    assert "Choose a file or paste the text, not both." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (ANTIGUA.split("1. ")[0], "No recommended actions found"),
+        ("WORKSHOP DECLARATION\n\nThe participants agreed:\n\n1. Meet again.\n", "No signatory Member Country"),
+    ],
+    ids=["no-actions", "no-country"],
+)
+def test_a_text_with_nothing_found_still_opens_the_preview_which_cannot_be_confirmed(
+    secretariat_client, content, problem
+):
+    before = row_counts()
+    response = secretariat_client.post(UPLOAD, {"file": text_file(content, "partial.txt")})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert problem in html
+    assert "Confirm and load" not in html  # no confirmation until an action and a signatory are there
+    assert "needs at least one recommended action and one signatory" in html
+    confirm = secretariat_client.post(CONFIRM, posted_back(response))
+    assert confirm.status_code == 400  # refused by the draft's own checks, nothing written
+    assert row_counts() == before
+
+
+def test_a_pasted_text_is_previewed_and_loaded(secretariat_client, secretariat):
+    response = secretariat_client.post(UPLOAD, {"pasted": ANTIGUA})
+    assert response.status_code == 200
+    assert "Read from the pasted text." in response.content.decode()
+    confirm = secretariat_client.post(CONFIRM, posted_back(response))
+    assert confirm.status_code == 302
+    declaration = Declaration.objects.get(title="Declaration of Antigua Guatemala")
+    assert declaration.source_text == ANTIGUA and declaration.source_name == ""
+    assert [c.text for c in declaration.commitments.order_by("number")] == ANTIGUA_ACTIONS
+
+
+def test_a_pdf_is_read_like_its_text(secretariat_client):
+    response = secretariat_client.post(UPLOAD, {"file": text_file(make_pdf(ANTIGUA), "antigua.pdf")})
+    assert response.status_code == 200
+    draft = response.context["commitments"]
+    assert [form["text"].value() for form in draft.forms[:3]] == ANTIGUA_ACTIONS
+
+
+UNMARKED = """Conclusions of the Regional Consultation Group on Migration
+
+The governments of the member countries of the Conference met in Tegucigalpa, Honduras, on March 4, 2015.
+
+The Group reviewed the situation of migrant children.
+
+Update the directory of consular liaison officers.
+
+Prepare a proposal on the protection of migrant women.
+"""
+
+
+def test_paragraphs_ticked_in_the_text_become_the_actions(secretariat_client):
+    response = secretariat_client.post(UPLOAD, {"file": text_file(UNMARKED, "rcgm.txt")})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "every Member Country is assumed; check them" in html
+    assert response.context["review"]["signatories"].value() == [
+        "BLZ", "CAN", "CRI", "DOM", "SLV", "GTM", "HND", "MEX", "NIC", "PAN", "USA"
+    ]  # fmt: skip
+    blocks = [block for block, _marked in response.context["blocks"]]
+    wanted = [str(block.index) for block in blocks if block.text.startswith(("Update", "Prepare"))]
+    ticked = secretariat_client.post(CONFIRM, {**posted_back(response), "paragraphs": wanted, "use_marked": "1"})
+    assert ticked.status_code == 200
+    boxes = [form["text"].value() for form in ticked.context["commitments"].forms]
+    assert boxes == [
+        "Update the directory of consular liaison officers.",
+        "Prepare a proposal on the protection of migrant women.",
+        None,
+    ]
+    assert "Confirm and load" in ticked.content.decode()
+    confirm = secretariat_client.post(CONFIRM, posted_back(ticked))
+    assert confirm.status_code == 302
+    declaration = Declaration.objects.get(title="Conclusions of the Regional Consultation Group on Migration")
+    stored = list(declaration.commitments.order_by("number"))
+    assert [c.text for c in stored] == boxes[:2]
+    assert UNMARKED[stored[0].source_start : stored[0].source_end] == boxes[0]
+    assert declaration.signatories.count() == 11
+
+
+def test_actions_are_split_and_joined_in_their_boxes(secretariat_client, antigua_preview):
+    first, second, third = ANTIGUA_ACTIONS
+    changes = {
+        "commitments-0-text": f"{first}\n\nShare the findings every year.",
+        "commitments-2-merge": "on",
+        "check": "1",
+    }
+    checked = secretariat_client.post(CONFIRM, posted_back(antigua_preview, **changes))
+    assert checked.status_code == 200
+    boxes = [form["text"].value() for form in checked.context["commitments"].forms]
+    assert boxes == [first, "Share the findings every year.", f"{second} {third}", None]
+
+
+def test_another_date_or_place_of_the_text_can_be_picked(secretariat_client):
+    text = "12 de agosto de 2015\n\n" + ANTIGUA
+    response = secretariat_client.post(UPLOAD, {"file": text_file(text)})
+    review = response.context["review"]
+    assert review["adopted_on"].value() == datetime.date(2019, 11, 14)
+    assert ("2015-08-12", "12 August 2015") in review.fields["date_choice"].choices
+    checked = secretariat_client.post(
+        CONFIRM, posted_back(response, date_choice="2015-08-12", place="Guatemala City", check="1")
+    )
+    assert checked.context["review"]["adopted_on"].value() == datetime.date(2015, 8, 12)
+    assert checked.context["review"]["place"].value() == "Guatemala City"
 
 
 def test_no_file_chosen(secretariat_client):
@@ -491,3 +641,21 @@ def test_the_preview_service_writes_nothing_and_agrees_with_the_load(darien, sec
         loaded = declaration_load(parsed=parsed, source_text=text, source_name="x.txt", by=secretariat)
         assert (preview.action, preview.changes) == (loaded.action, loaded.changes)
     assert preview.changes == ["changed the text of commitment 6"]
+
+
+def test_a_translation_can_be_pasted_too(secretariat_client, darien):
+    spanish = (ROOT / "fixtures" / "declarations" / "es" / "2022-darien-declaration.txt").read_text(encoding="utf-8")
+    url = reverse("declarations:declaration-translation-upload", args=[darien.pk])
+    assert "Coordinar la elaboración" in spanish
+    response = secretariat_client.post(
+        url, {"pasted": spanish.replace("Coordinar la elaboración", "Coordinar la redacción")}
+    )
+    assert response.status_code == 302
+    assert darien.translations.get(language="es").source_name == ""
+
+
+def test_an_incomplete_translation_is_refused_at_once(secretariat_client, darien):
+    url = reverse("declarations:declaration-translation-upload", args=[darien.pk])
+    response = secretariat_client.post(url, {"pasted": "Los Viceministros de Belice y México conversaron.\n"})
+    assert response.status_code == 400
+    assert "The pasted text cannot be loaded: no recommended actions found." in response.content.decode()

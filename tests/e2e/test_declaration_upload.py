@@ -41,7 +41,7 @@ def test_secretariat_uploads_corrects_and_confirms_a_declaration(page, secretari
 
     page.get_by_label("Declaration text").set_input_files(str(not_a_declaration))
     page.get_by_role("button", name="Read the text").click()
-    page.get_by_role("alert").get_by_text("only .txt and .docx files can be read").wait_for()
+    page.get_by_role("alert").get_by_text("the file is not a readable PDF").wait_for()
     screenshot(page, "declaration-upload-error")
 
     page.get_by_label("Declaration text").set_input_files(str(text))

@@ -42,6 +42,7 @@ def test_authentication_and_permission_errors_are_translated_too(
     payload = {"status": "planned", "summary": "Plan."}
     forbidden = api("official_gtm").post(url, payload, format="json", HTTP_ACCEPT_LANGUAGE="es").json()
     assert forbidden == {
+        "type": "tag:rcm-tracker,2026:problem:not-allowed",
         "status": 403,
         "title": "No permitido",
         "detail": "Solo un funcionario de este país puede informar sobre ella.",
@@ -53,7 +54,11 @@ def test_a_service_validation_message_is_translated(
 ) -> None:
     url = f"{IMPLEMENTATIONS}{mex_implementation.pk}/updates/"
     response = api("official_mex").post(
-        url, {"status": "completed", "progress": 50, "summary": "Listo."}, format="json", HTTP_ACCEPT_LANGUAGE="es"
+        url,
+        {"status": "completed", "progress": 50, "summary": "Listo."},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="es",
+        HTTP_IF_MATCH="*",
     )
     assert response.status_code == 400
     assert response.json()["errors"]["progress"] == [
@@ -70,7 +75,7 @@ def test_codes_stay_codes_in_spanish(
     assert (row["status"], row["country"], row["review_state"]) == ("in_progress", "MEX", "pending")
 
     exported = client.get(IMPLEMENTATIONS, {"country": "MEX", "format": "csv"}, HTTP_ACCEPT_LANGUAGE="es")
-    rows = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8"))))
     mine = next(r for r in rows if r["id"] == str(mex_implementation.pk))
     # Machine-read: the header keys and the codes as in JSON; only the human label follows the language.
     assert (mine["status"], mine["country"], mine["status_label"]) == ("in_progress", "MEX", "En curso")
@@ -79,6 +84,7 @@ def test_codes_stay_codes_in_spanish(
 def test_an_unknown_api_path_answers_in_the_requested_language(api: Callable[[str], Any]) -> None:
     body = api("observer").get("/api/v1/nothing-here/", HTTP_ACCEPT_LANGUAGE="es").json()
     assert body == {
+        "type": "tag:rcm-tracker,2026:problem:not-found",
         "status": 404,
         "title": "No encontrado",
         "detail": "No hay ningún punto de acceso de la API en /api/v1/nothing-here/.",

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 from django.utils import translation
 
 from accounts.models import Role, User
@@ -50,6 +51,11 @@ def test_a_returned_update_is_mailed_in_the_officials_language(
     assert notification.message.startswith("La Secretaría devolvió su actualización sobre Declaración de Darién")
 
 
+def remind(day: str) -> None:
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the e-mails are queued when the log commits
+        call_command("send_reminders", "--today", day, stdout=io.StringIO())
+
+
 def test_an_accepted_update_is_mailed_in_english_to_an_english_speaker(
     official_mex: User, secretariat: User, mex_implementation: Implementation, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -74,7 +80,7 @@ def test_reminders_go_to_each_official_in_their_own_language(
     with_email(colleague, "john@sre.gob.mx", "en")
     ReportingRound.objects.create(name="R1", starts_on=datetime.date(2026, 1, 1), due_on=datetime.date(2026, 12, 15))
 
-    call_command("send_reminders", "--today", "2026-12-08", stdout=io.StringIO())
+    remind("2026-12-08")
 
     by_recipient = {tuple(message.to): message for message in mail.outbox if "sre.gob.mx" in message.to[0]}
     spanish, english = by_recipient[("ana@sre.gob.mx",)], by_recipient[("john@sre.gob.mx",)]

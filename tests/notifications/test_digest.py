@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from django.utils import timezone
 
 from accounts.models import Role
@@ -46,7 +47,8 @@ def reported(official, country: str, number: int, when: datetime.datetime, **val
 
 def run(today: datetime.date = TODAY) -> str:
     out = io.StringIO()
-    call_command("send_digest", f"--today={today:%Y-%m-%d}", stdout=out)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the e-mails are queued when the log commits
+        call_command("send_digest", f"--today={today:%Y-%m-%d}", stdout=out)
     return out.getvalue()
 
 

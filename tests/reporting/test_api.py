@@ -49,7 +49,8 @@ def test_read_endpoints(api, mex_implementation, darien, who, expected):
     ]:
         response = client.get(url)
         assert response.status_code == expected, url
-        assert response["Content-Type"].startswith("application/json"), url
+        expected_type = "application/json" if expected == 200 else "application/problem+json"
+        assert response["Content-Type"] == expected_type, url
 
 
 @pytest.mark.parametrize(
@@ -57,7 +58,9 @@ def test_read_endpoints(api, mex_implementation, darien, who, expected):
     [("official_mex", 201), ("official_gtm", 403), ("secretariat", 403), ("observer", 403), ("anonymous", 401)],
 )
 def test_post_an_update(api, mex_implementation, who, expected):
-    response = api(who).post(f"/api/v1/implementations/{mex_implementation.pk}/updates/", BODY, format="json")
+    response = api(who).post(
+        f"/api/v1/implementations/{mex_implementation.pk}/updates/", BODY, format="json", HTTP_IF_MATCH="*"
+    )
     assert response.status_code == expected
     assert StatusUpdate.objects.count() == (1 if expected == 201 else 0)
     assert ("sequence" if expected == 201 else "detail") in response.json()
@@ -107,17 +110,27 @@ def test_confined_officials_get_404_for_other_countries(api, settings, mex_imple
 def test_token_endpoint(client, official_mex):
     from tests.conftest import PASSWORD
 
-    response = client.post("/api/v1/auth/token/", {"username": official_mex.username, "password": PASSWORD})
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": official_mex.username, "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     me = client.get("/api/v1/countries/", HTTP_AUTHORIZATION=f"Token {token}")
     assert me.status_code == 200
-    wrong = client.post("/api/v1/auth/token/", {"username": official_mex.username, "password": "nope"})
+    wrong = client.post(
+        "/api/v1/auth/token/", {"username": official_mex.username, "password": "nope"}, content_type="application/json"
+    )
     assert wrong.status_code == 401
     assert wrong.json()["detail"] == "Unable to sign in with these credentials."
-    missing = client.post("/api/v1/auth/token/", {"username": official_mex.username})
+    missing = client.post("/api/v1/auth/token/", {"username": official_mex.username}, content_type="application/json")
     assert missing.status_code == 400
     assert "password" in missing.json()["errors"]
+    # JSON only: a form body is refused, not half-understood.
+    form = client.post("/api/v1/auth/token/", {"username": official_mex.username, "password": PASSWORD})
+    assert form.status_code == 415
+    assert form["Content-Type"] == "application/problem+json"
 
 
 def test_session_auth_works_for_the_browser(login_as):
@@ -232,12 +245,20 @@ def test_an_etag_that_is_not_this_implementations_never_matches(api, mex_impleme
     assert not StatusUpdate.objects.exists()
 
 
-def test_clients_without_if_match_still_work(api, mex_implementation, mex_update):
-    response = api("official_mex").post(
-        f"/api/v1/implementations/{mex_implementation.pk}/updates/", BODY, format="json"
-    )
-    assert response.status_code == 201
-    assert response.json()["sequence"] == 2
+def test_without_if_match_is_428_and_writes_nothing(api, mex_implementation, mex_update):
+    url = f"/api/v1/implementations/{mex_implementation.pk}/updates/"
+    response = api("official_mex").post(url, BODY, format="json")
+    assert response.status_code == 428
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == "tag:rcm-tracker,2026:problem:if-match-required"
+    assert body["title"] == "Precondition required"
+    assert response["ETag"] == f'"implementation-{mex_implementation.pk}-v1"'
+    assert StatusUpdate.objects.count() == 1
+    # `*` says "whatever the current version": the client knowingly opts out of the check.
+    star = api("official_mex").post(url, BODY, format="json", HTTP_IF_MATCH="*")
+    assert star.status_code == 201
+    assert star.json()["sequence"] == 2
 
 
 # --- writes: validation and evidence -------------------------------------------------------------
@@ -256,7 +277,7 @@ def test_clients_without_if_match_still_work(api, mex_implementation, mex_update
 )
 def test_invalid_updates_are_400_with_field_messages(api, mex_implementation, body, field):
     response = api("official_mex").post(
-        f"/api/v1/implementations/{mex_implementation.pk}/updates/", body, format="json"
+        f"/api/v1/implementations/{mex_implementation.pk}/updates/", body, format="json", HTTP_IF_MATCH="*"
     )
     assert response.status_code == 400
     assert field in response.json()["errors"]
@@ -265,7 +286,10 @@ def test_invalid_updates_are_400_with_field_messages(api, mex_implementation, bo
 
 def test_malformed_json_is_400(api, mex_implementation):
     response = api("official_mex").post(
-        f"/api/v1/implementations/{mex_implementation.pk}/updates/", "{not json", content_type="application/json"
+        f"/api/v1/implementations/{mex_implementation.pk}/updates/",
+        "{not json",
+        content_type="application/json",
+        HTTP_IF_MATCH="*",
     )
     assert response.status_code == 400
     assert response.json()["title"] == "Invalid input"
@@ -274,7 +298,9 @@ def test_malformed_json_is_400(api, mex_implementation):
 def test_update_with_links_appears_in_history(api, mex_implementation):
     client = api("official_mex")
     url = f"/api/v1/implementations/{mex_implementation.pk}/updates/"
-    client.post(url, {**BODY, "links": [{"url": "https://www.gob.mx/inm", "title": "INM"}]}, format="json")
+    client.post(
+        url, {**BODY, "links": [{"url": "https://www.gob.mx/inm", "title": "INM"}]}, format="json", HTTP_IF_MATCH="*"
+    )
     history = client.get(url).json()
     assert history["count"] == 1
     assert history["results"][0]["evidence"][0]["url"] == "https://www.gob.mx/inm"
@@ -337,9 +363,13 @@ def test_csv_export_equals_the_list(api):
     response = client.get("/api/v1/implementations/", {"country": "MEX", "format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"id,declaration,")  # for programs: no byte-order mark before the first key
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
     assert [int(row["id"]) for row in rows] == [row["id"] for row in listed]
     assert [row["status"] for row in rows] == [row["status"] for row in listed]
+    # Times as JSON writes them: UTC with Z.
+    assert [row["last_reported_at"] or None for row in rows] == [row["last_reported_at"] for row in listed]
 
 
 def test_xlsx_export_equals_the_list(api):

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,11 @@ from rounds.services import round_close, round_open
 from tests.factories import implementation
 
 pytestmark = pytest.mark.django_db
+
+
+def remind(day: str) -> None:
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the e-mails are queued when the log commits
+        call_command("send_reminders", "--today", day, stdout=io.StringIO())
 
 
 def test_round_figures_and_freezing(reported, secretariat, official_mex):
@@ -96,18 +102,18 @@ def test_reminders_go_once_to_countries_with_open_items(reported, secretariat, o
         [reported]
     )
 
-    call_command("send_reminders", "--today", "2026-12-01", stdout=io.StringIO())
+    remind("2026-12-01")
     assert mail.outbox == []  # more than a week before the due date
-    call_command("send_reminders", "--today", "2026-12-08", stdout=io.StringIO())
-    call_command("send_reminders", "--today", "2026-12-08", stdout=io.StringIO())
+    remind("2026-12-08")
+    remind("2026-12-08")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["ana@sre.gob.mx"]
     assert "due on 15 December 2026" in message.body
     assert message.body.count("Small Declaration of Testing, action") == 3
     assert "/implementations/" in message.body
-    call_command("send_reminders", "--today", "2026-12-22", stdout=io.StringIO())
-    call_command("send_reminders", "--today", "2026-12-23", stdout=io.StringIO())
+    remind("2026-12-22")
+    remind("2026-12-23")
     assert len(mail.outbox) == 2
     assert "(overdue)" in mail.outbox[1].subject
     assert ReminderLog.objects.count() == 2
