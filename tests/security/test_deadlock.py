@@ -73,6 +73,7 @@ def test_an_import_and_a_report_meeting_on_the_tallies_both_succeed(rcm_data, of
             f"/api/v1/implementations/{second.pk}/updates/",
             {"status": "planned", "summary": "From the API."},
             content_type="application/json",
+            HTTP_IF_MATCH="*",
         )
         return response.status_code
 
@@ -119,6 +120,7 @@ def test_a_deadlock_is_retried_once_then_409_never_503(
         f"/api/v1/implementations/{implementation.pk}/updates/",
         {"status": "planned", "summary": "Retried."},
         content_type="application/json",
+        HTTP_IF_MATCH="*",
     )
     assert response.status_code == expected
     assert StatusUpdate.objects.filter(summary="Retried.").count() == (1 if expected == 201 else 0)

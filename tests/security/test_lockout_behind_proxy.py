@@ -38,6 +38,8 @@ def test_an_attacker_behind_the_proxy_locks_only_their_own_address(settings, off
     assert sign_in(through_proxy("192.0.2.10"), official_mex.username, PASSWORD) == 302
     # And over the API too.
     office_api = through_proxy("192.0.2.10").post(
-        "/api/v1/auth/token/", {"username": official_mex.username, "password": PASSWORD}
+        "/api/v1/auth/token/",
+        {"username": official_mex.username, "password": PASSWORD},
+        content_type="application/json",
     )
     assert office_api.status_code == 200

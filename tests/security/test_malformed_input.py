@@ -57,11 +57,11 @@ def test_deep_and_huge_json_bodies(api, mex_implementation):
     client = api("official_mex")
     url = f"/api/v1/implementations/{mex_implementation.pk}/updates/"
     deep = '{"status": "in_progress", "summary": "x", "links": ' + "[" * 1000 + "]" * 1000 + "}"
-    response = client.generic("POST", url, deep, content_type="application/json")
+    response = client.generic("POST", url, deep, content_type="application/json", HTTP_IF_MATCH="*")
     assert response.status_code == 400
     assert response.json()["status"] == 400
 
     huge = json.dumps({"status": "in_progress", "summary": "x" * (3 * 1024 * 1024)})
-    response = client.generic("POST", url, huge, content_type="application/json")
+    response = client.generic("POST", url, huge, content_type="application/json", HTTP_IF_MATCH="*")
     assert response.status_code == 413
     assert response.json()["status"] == 413
