@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SharedFilterSet, StableOrderingFilter
+from core.filters import BoundedDateFilter, SharedFilterSet, StableOrderingFilter, StrictBooleanFilter
 from declarations.fields import DeclarationChoiceField
 from declarations.models import CommitmentTranslation, Declaration, MemberCountry, NameInLanguage
 from declarations.selectors import country_pk_by_code
@@ -63,7 +63,7 @@ class CachedCountryFilter(django_filters.Filter):
 
 class ImplementationFilter(SharedFilterSet):
     # Declared first: the filters below then read the state as of that day.
-    as_of = django_filters.DateFilter(
+    as_of = BoundedDateFilter(
         method="filter_as_of", label=_("State at the end of this day (YYYY-MM-DD), computed from the history")
     )
     country = CachedCountryFilter(label=_("Country (ISO3)"), method="filter_country")
@@ -91,10 +91,8 @@ class ImplementationFilter(SharedFilterSet):
         ),
         label=_("Order by (prefix with - for descending)"),
     )
-    not_reported_in_round = django_filters.BooleanFilter(
-        method="filter_not_reported_in_round",
-        label=_("Not yet reported in the current round"),
-        widget=django_filters.widgets.BooleanWidget(),
+    not_reported_in_round = StrictBooleanFilter(
+        method="filter_not_reported_in_round", label=_("Not yet reported in the current round")
     )
 
     class Meta:
