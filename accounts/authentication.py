@@ -1,8 +1,10 @@
-"""API token authentication that does not ask the database on every request.
+"""API token authentication that does not ask the database on every request, where that is safe.
 
-A token resolves to its user once, then from the cache for RCM_LOOKUP_CACHE_SECONDS. Deleting a
-token or saving its user drops the entry at once where the cache is shared (REDIS_URL); with
-per-process memory the other processes follow within that many seconds.
+With a shared cache (REDIS_URL) a token resolves to its user once, then from the cache for
+RCM_LOOKUP_CACHE_SECONDS; deleting a token (a password change, a revocation) or saving its user
+(deactivation, a role change) drops the entry for every process at once.
+With per-process memory (no REDIS_URL) nothing is cached: a process cannot hear of a revocation made
+in another one, and a revoked token must stop working at once everywhere, not within a minute.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import post_delete, post_save
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
@@ -28,9 +32,14 @@ def _user_key(user_id: Any) -> str:
     return f"api-token-of-user:{user_id}"
 
 
+def cache_is_shared() -> bool:
+    """True when every process reads and writes the same cache (Redis, Memcached, database, files)."""
+    return not isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache | DummyCache)
+
+
 class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        seconds: int = settings.RCM_LOOKUP_CACHE_SECONDS
+        seconds: int = settings.RCM_LOOKUP_CACHE_SECONDS if cache_is_shared() else 0
         cached = cache.get(_key(key)) if seconds else None
         if cached is not None:
             return cached, None

@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -86,3 +87,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         password_changed(user=form.user)
         messages.success(self.request, _("Your password was changed. Other sessions and API tokens are signed out."))
         return response
+
+
+def lockout_seconds() -> int:
+    """How long a locked-out username and address wait: the Retry-After of every lockout answer."""
+    return int(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: object = None
+) -> HttpResponse:
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): the "Sign-in paused" page, 429 with Retry-After."""
+    response = render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
+    response["Retry-After"] = str(lockout_seconds())
+    return response

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Expression, QuerySet, Subquery, Value
@@ -32,6 +32,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.db import Deadlock, is_deadlock
 from core.dberrors import connection_failed
 from core.filters import InvalidFilters
 
@@ -218,6 +219,18 @@ def rows_with_count(
     return page, count
 
 
+# The largest page number anyone can mean; past it the database's OFFSET would overflow.
+MAX_PAGE_NUMBER = 10**9
+
+
+def _whole_number(raw: str, *, most: int | None) -> bool:
+    """ASCII digits only ("²" and "٣" are digits to str.isdigit() but not to int()), from 1 to `most`."""
+    if not (raw.isascii() and raw.isdigit()):
+        return False
+    value = int(raw) if len(raw) < 20 else 10**20  # no need to read a thousand digits to refuse them
+    return value >= 1 and (most is None or value <= most)
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -230,7 +243,9 @@ class Pagination(PageNumberPagination):
                 _("Enter a whole number from 1 to 500.") if name == "page_size" else _("Enter a whole number from 1.")
             ]
             for name in (self.page_query_param, self.page_size_query_param)
-            if (raw := request.query_params.get(name, "")) != "" and not (raw.isdigit() and int(raw) >= 1)
+            if (raw := request.query_params.get(name, "")) != ""
+            # A page size above the maximum is capped; a page number past any page is refused.
+            and not _whole_number(raw, most=None if name == self.page_size_query_param else MAX_PAGE_NUMBER)
         }
         if errors:
             raise InvalidFilters(errors)
@@ -291,6 +306,9 @@ def decode_cursor(raw: str) -> Keys | None:
         isinstance(keys, list)
         and len(keys) == 4
         and all(type(key) is kind for key, kind in zip(keys, (int, int, str, int), strict=True))
+        # What the database can compare: 64-bit integers, text without NUL.
+        and all(-(2**63) <= key < 2**63 for key in keys if isinstance(key, int))
+        and "\x00" not in keys[2]
     ):
         return (keys[0], keys[1], keys[2], keys[3])
     raise InvalidFilters({"cursor": [gettext("Not a cursor this API gave out: follow the `next` link of a page.")]})
@@ -334,6 +352,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 def _problem_for(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Deadlock) or is_deadlock(exc):
+        # Two writes waited for each other and the database aborted this one: the database is fine.
+        return Response(
+            problem(
+                409, _("Someone else was saving the same records at that moment; nothing was saved. Send it again.")
+            ),
+            status=409,
+        )
     # Only a failed connection is an outage (503); a statement the database rejects is a bug (500).
     if connection_failed(exc):
         logger.error("Database unavailable during an API call: %s", exc)
@@ -346,6 +372,8 @@ def _problem_for(exc: Exception, context: dict[str, Any]) -> Response | None:
         return Response(
             problem(exc.status_code, str(exc.detail), **exc.extra), status=exc.status_code, headers=exc.headers
         )
+    if isinstance(exc, RequestDataTooBig):
+        return Response(problem(413, _("The request body is too large.")), status=413)
     if isinstance(exc, UnknownParameters):
         allowed = ", ".join(exc.allowed) or _("none")
         detail = _("Unknown query parameters: %(unknown)s. This operation accepts: %(allowed)s.") % {

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+import datetime
 from typing import Any, TypeVar, cast
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 _M = TypeVar("_M", bound=Model)
 
@@ -105,3 +108,43 @@ def filtered(
 
 def apply_filters(filterset_class: type[SharedFilterSet], data: object, queryset: QuerySet[_M]) -> QuerySet[_M]:
     return filtered(filterset_class, data, queryset)[0]
+
+
+# The last day a date parameter may name: the day after it (end of day) must still be a date.
+MAX_DATE = datetime.date(9998, 12, 31)
+
+
+def validate_date_in_range(value: datetime.date) -> None:
+    if value > MAX_DATE:
+        raise ValidationError(_("Enter a date before the year 9999."), code="max_value")
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    """A date filter that refuses the dates past which the day after would overflow (9999-12-31 → 400)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [validate_date_in_range])
+        super().__init__(*args, **kwargs)
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0, yes/no), or empty for "no filter": anything else is an error, never ignored."""
+
+    TRUE = frozenset({"true", "1", "yes", "on"})
+    FALSE = frozenset({"false", "0", "no", "off"})
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValidationError(_("Enter true or false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField

@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
@@ -11,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from core.api import problem_response
+from core.db import Deadlock, is_deadlock
 from core.dberrors import connection_failed
 
 logger = logging.getLogger(__name__)
@@ -79,6 +81,13 @@ class DatabaseUnavailableMiddleware:
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Deadlock) or is_deadlock(exception):
+            # Not an outage: two writes met, the database aborted one, nothing was saved.
+            return HttpResponse(
+                _("Someone else was saving the same records at that moment; nothing was saved. Send it again."),
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
         # Only a failed connection is an outage; a bad statement is a bug, left to the 500 handler
         # (which logs its traceback).
         if connection_failed(exception):
@@ -120,3 +129,40 @@ FALLBACK_503_PAGE = (
     "If you were saving a report, check the implementation's history before sending it again.</p>"
     "</main></body></html>"
 )
+
+
+class MalformedRequestMiddleware:
+    """Refuses, before any view or query runs, what no page or API call can mean:
+
+    - a NUL byte in the path or the query string (PostgreSQL text cannot hold one, so every
+      lookup with it was a 500): 400;
+    - a body other than a file upload larger than DATA_UPLOAD_MAX_MEMORY_SIZE (Django raises only
+      when a view reads it, as a 500 in the API): 413. File uploads stream to disk and have their
+      own limits (RCM_MAX_UPLOAD_BYTES, the spreadsheet's).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
+            return self._refuse(request, 400, _("Invalid input"), _("The address contains a NUL character."))
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        content_type = request.META.get("CONTENT_TYPE", "")
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit and not content_type.startswith("multipart/form-data"):
+            return self._refuse(
+                request,
+                413,
+                _("Request too large"),
+                _("The request body is larger than %(size)s bytes.") % {"size": limit},
+            )
+        return self.get_response(request)
+
+    def _refuse(self, request: HttpRequest, status: int, title: str, detail: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return problem_response(status, detail)
+        return HttpResponse(f"{title}: {detail}", status=status, content_type="text/plain; charset=utf-8")

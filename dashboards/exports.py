@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.spreadsheets import safe_row
 from dashboards.figures import Dashboard, DeclarationBlock, Figures
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,11 +85,11 @@ def dashboard_csv(board: Dashboard) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for block in board.blocks:
-        writer.writerow([block.declaration.shown.text])
-        writer.writerows(block_rows(block))
+        writer.writerow(safe_row([block.declaration.shown.text]))
+        writer.writerows(safe_row(row) for row in block_rows(block))
         writer.writerow([])
     writer.writerow([_("Summary per country")])
-    writer.writerows(summary_rows(board.country_figures))
+    writer.writerows(safe_row(row) for row in summary_rows(board.country_figures))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
@@ -109,14 +110,14 @@ def dashboard_xlsx(board: Dashboard) -> FileResponse:
     summary = workbook.active
     summary.title = _("Summary")
     for row in summary_rows(board.country_figures):
-        summary.append(row)
+        summary.append(safe_row(row))
     used = {summary.title}
     for block in board.blocks:
         sheet = workbook.create_sheet(_sheet_title(block.declaration.shown.text, used))
-        sheet.append([block.declaration.shown.text])
+        sheet.append(safe_row([block.declaration.shown.text]))
         sheet["A1"].font = Font(bold=True, size=13)
         for row in block_rows(block):
-            sheet.append(row)
+            sheet.append(safe_row(row))
         sheet.column_dimensions["B"].width = 80
         sheet.freeze_panes = "C3"
     spool = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it when sent

@@ -10,16 +10,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.db_router import read_only_view
+from core.permissions import can_view_all_countries
 from dashboards import exports, selectors
 from dashboards.charts import legend, status_bars
 from dashboards.figures import Dashboard, build_dashboard
 from dashboards.forms import DashboardFilterForm
 from declarations import selectors as declaration_selectors
+from declarations.models import MemberCountry
 from reporting.models import Status
 from rounds import selectors as round_selectors
 
 
-def _dashboard_from(form: DashboardFilterForm) -> Dashboard:
+def _visible_countries(request: HttpRequest, chosen: MemberCountry | None) -> list[MemberCountry]:
+    """The countries the figures may count: the chosen one (or all), except for a confined official,
+    who sees their own country only (RCM_OFFICIALS_SEE_ALL_COUNTRIES=0); another is 404, as everywhere."""
+    if can_view_all_countries(request.user):
+        return [chosen] if chosen else []
+    own = getattr(request.user, "country", None)
+    if own is None or (chosen is not None and chosen.pk != own.pk):
+        raise Http404(_("No such country."))
+    return [own]
+
+
+def _dashboard_from(form: DashboardFilterForm, countries: list[MemberCountry]) -> Dashboard:
     data = form.cleaned_data
     in_round = list(data["round"].declarations.all()) if data["round"] else []
     # A round looks at its own declarations unless one is chosen; otherwise, all of them.
@@ -28,7 +41,7 @@ def _dashboard_from(form: DashboardFilterForm) -> Dashboard:
     )
     return build_dashboard(
         declarations=declarations,
-        countries=[data["country"]] if data["country"] else [],
+        countries=countries,
         statuses=data["status"],
         reporting_round=data["round"],
         validated_only=data["validated_only"],
@@ -44,7 +57,8 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
     if not request.GET:
         form = DashboardFilterForm({})
         form.is_valid()
-    board = _dashboard_from(form)
+    countries = _visible_countries(request, form.cleaned_data["country"])
+    board = _dashboard_from(form, countries)
     output = request.GET.get("format")
     if output == "csv":
         return exports.dashboard_csv(board)
@@ -63,7 +77,13 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
             "form": form,
             "board": board,
             "chosen_round": chosen_round,
-            "round_progress": round_selectors.round_progress(chosen_round) if chosen_round else None,
+            "round_progress": [
+                row
+                for row in round_selectors.round_progress(chosen_round)
+                if can_view_all_countries(request.user) or row.iso3 in {country.iso3 for country in countries}
+            ]
+            if chosen_round
+            else None,
             "export_query": request.GET.urlencode(),
             "chart": chart,
             "legend": legend(),

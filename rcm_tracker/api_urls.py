@@ -12,11 +12,13 @@ from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.throttling import TokenAddressThrottle, TokenUsernameThrottle
+from accounts.views import lockout_seconds
 from core.api import RateLimitHeaders, not_found
+from core.parsers import JSONParser
 from declarations import api as declarations_api
 from reporting import api as reporting_api
 from webhooks import api as webhooks_api
@@ -48,7 +50,8 @@ class ObtainToken(RateLimitHeaders, ObtainAuthToken):
     credentials were not accepted. A missing field is still 400.
     """
 
-    throttle_scope = "token"
+    # ObtainAuthToken sets no throttle at all: password guessing is limited per address and per username.
+    throttle_classes = (TokenAddressThrottle, TokenUsernameThrottle)
     parser_classes = [JSONParser]
 
     @extend_schema(
@@ -77,7 +80,10 @@ class ObtainToken(RateLimitHeaders, ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         valid = serializer.is_valid()
         if getattr(request, "axes_locked_out", False):  # set by django-axes during authenticate()
-            raise Throttled(detail=_("Too many failed sign-ins for this username from this address; try again later."))
+            raise Throttled(
+                wait=lockout_seconds(),
+                detail=_("Too many failed sign-ins for this username from this address; try again later."),
+            )
         if not valid:
             if set(serializer.errors) == {"non_field_errors"}:
                 raise AuthenticationFailed(_("Unable to sign in with these credentials."))

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.MalformedRequestMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -184,7 +185,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its start-up banner would pollute command output (the dry-run JSON)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Behind N reverse proxies the client's address is the one the outermost proxy appended to
+# X-Forwarded-For (core/http.py, with django-ipware); lockouts and throttles count per that address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+# The lockout page answers 429 with Retry-After (the cool-off), like the API's throttles.
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -272,7 +278,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["core.renderers.OrjsonRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -281,8 +287,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/minute"),
         "user": env_str("API_THROTTLE_USER", "600/minute"),
-        "token": env_str("API_THROTTLE_TOKEN", "10/minute"),  # password guessing through the token endpoint
+        # Password guessing through the token endpoint: per client address, and per username whatever the address.
+        "token": env_str("API_THROTTLE_TOKEN", "10/minute"),
+        "token_username": env_str("API_THROTTLE_TOKEN_USERNAME", "20/hour"),
     },
+    # The anonymous throttle's address: X-Forwarded-For's N-th entry from the right, as core.http.client_ip.
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # `format` is ours (json, csv, xlsx), not DRF's content negotiation.

@@ -26,7 +26,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -46,7 +46,8 @@ from core.api import (
     utc_iso,
 )
 from core.db_router import read_only_view
-from core.filters import InvalidFilters
+from core.filters import InvalidFilters, validate_date_in_range
+from core.parsers import JSONParser
 from core.permissions import can_report_for, can_review, can_view_implementation
 from declarations.models import Declaration
 from reporting import exports, selectors, services
@@ -265,8 +266,12 @@ class StatusUpdateIn(serializers.Serializer[StatusUpdate]):
     summary = serializers.CharField(
         allow_blank=True, help_text="What was done; for not_applicable, the reason. Required."
     )
-    links = LinkIn(
-        many=True, required=False, default=list, help_text="Evidence links; files go to the evidence endpoint."
+    links = LinkIn(  # type: ignore[call-arg]  # the stubs lack ListSerializer's max_length
+        many=True,
+        required=False,
+        default=list,
+        max_length=services.MAX_LINKS,
+        help_text="Evidence links (at most 20); files go to the evidence endpoint.",
     )
 
 
@@ -765,7 +770,7 @@ class EvidenceDownload(ApiView):
 class SummaryParams(serializers.Serializer[Any]):
     declaration = serializers.PrimaryKeyRelatedField(queryset=Declaration.objects.all(), required=False)
     round = serializers.PrimaryKeyRelatedField(queryset=ReportingRound.objects.all(), required=False)
-    as_of = serializers.DateField(required=False)
+    as_of = serializers.DateField(required=False, validators=[validate_date_in_range])
     accepted_only = serializers.BooleanField(required=False, default=False)
 
 

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from core.permissions import can_view_evidence
 from reporting import selectors
 from reporting.models import Evidence, EvidenceKind
+from reporting.services import PARTIAL_SUFFIX, evidence_file_commit
 
 if TYPE_CHECKING:
     from core.permissions import AnyUser
@@ -29,7 +31,13 @@ def evidence_file_response(evidence: Evidence) -> FileResponse:
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
-        raise Http404(_("The file is missing from storage.")) from None
+        # The row is visible, so it committed; its file is moved into place right after the commit,
+        # unless the worker died in between: finish that move now.
+        partial = evidence.file.name + PARTIAL_SUFFIX
+        if not default_storage.exists(partial):
+            raise Http404(_("The file is missing from storage.")) from None
+        evidence_file_commit(partial=partial, name=evidence.file.name)
+        handle = evidence.file.open("rb")
     response = FileResponse(
         handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
     )

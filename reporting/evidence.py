@@ -62,12 +62,22 @@ def safe_original_name(name: str) -> str:
     return cleaned[:200] or "file"
 
 
+# The longest `mimetype` an accepted OpenDocument has is 47 bytes; nothing more is ever unpacked.
+_MIMETYPE_READ_BYTES = 64
+
+
 def _zip_member_type(stream: IO[bytes]) -> str | None:
+    """The type a ZIP container declares, from its member names and at most 64 unpacked bytes.
+
+    Never `archive.read()`: a member of a few hundred KB can unpack to gigabytes (a zip bomb).
+    """
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                declared = archive.read("mimetype").decode("ascii", "replace").strip()
+                with archive.open("mimetype") as member:
+                    head = member.read(_MIMETYPE_READ_BYTES)
+                declared = head.decode("ascii", "replace").strip()
                 return declared if declared in (ODT, ODS) else None
             if "[Content_Types].xml" in names:
                 if any(name.startswith("word/") for name in names):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from core.api import utc_iso
+from core.spreadsheets import safe_row
 from reporting.history import state_of_row
 from reporting.models import Implementation, Status
 from reporting.selectors import implementation_rows
@@ -81,7 +82,7 @@ def _csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
     # dashboard's CSV, which is for people's spreadsheet programs, keeps one.
     yield writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow(["" if value is None else value for value in row])
+        yield writer.writerow(["" if value is None else value for value in safe_row(row)])
 
 
 def _filename(extension: str) -> str:
@@ -101,7 +102,7 @@ def implementations_xlsx(implementations: QuerySet[Implementation]) -> FileRespo
     sheet = workbook.create_sheet("Implementations")
     sheet.append(COLUMNS)
     for row in export_rows(implementations, status_labels()):
-        sheet.append(row)
+        sheet.append(safe_row(row))
     spool = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it when sent
     workbook.save(spool)
     spool.seek(0)

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import SharedFilterSet, StableOrderingFilter
+from core.filters import BoundedDateFilter, SharedFilterSet, StableOrderingFilter, StrictBooleanFilter
 from declarations.fields import DeclarationChoiceField
 from declarations.models import CommitmentTranslation, Declaration, MemberCountry, NameInLanguage
 from declarations.selectors import country_pk_by_code
@@ -41,24 +41,6 @@ class AwareDateTimeField(django_filters.fields.IsoDateTimeField):
                 )
         result: datetime.datetime | None = super().to_python(value)
         return result
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """`true` or `false` (any case), or absent; anything else is an error, not "absent"."""
-
-    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None: absent, as NullBooleanField
-        text = str(value).strip().lower() if value is not None else ""
-        if text in ("", "none"):
-            return None
-        if text in ("true", "1"):
-            return True
-        if text in ("false", "0"):
-            return False
-        raise forms.ValidationError(_("Send true or false."), code="invalid")
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
 
 
 class AwareDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -103,13 +85,11 @@ class CachedCountryFilter(django_filters.Filter):
 
 class ImplementationFilter(SharedFilterSet):
     # Declared first: the filters below then read the state as of that day.
-    as_of = django_filters.DateFilter(
+    as_of = BoundedDateFilter(
         method="filter_as_of", label=_("State at the end of this day (YYYY-MM-DD), computed from the history")
     )
     # The validated state (latest accepted update) instead of the reported one; with as_of, at that date.
-    validated_only = StrictBooleanFilter(
-        method="filter_validated_only", label=_("Validated only"), widget=forms.TextInput()
-    )
+    validated_only = StrictBooleanFilter(method="filter_validated_only", label=_("Validated only"))
     country = CachedCountryFilter(label=_("Country (ISO3)"), method="filter_country")
     declaration = DeclarationFilter(
         field_name="commitment__declaration",
@@ -136,10 +116,8 @@ class ImplementationFilter(SharedFilterSet):
         ),
         label=_("Order by (prefix with - for descending)"),
     )
-    not_reported_in_round = django_filters.BooleanFilter(
-        method="filter_not_reported_in_round",
-        label=_("Not yet reported in the current round"),
-        widget=django_filters.widgets.BooleanWidget(),
+    not_reported_in_round = StrictBooleanFilter(
+        method="filter_not_reported_in_round", label=_("Not yet reported in the current round")
     )
 
     class Meta:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+import functools
+import os
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from core.db import deadlock_retried
 from core.permissions import can_report_for, can_review, is_secretariat
 from declarations.models import Commitment, Declaration, MemberCountry
 from reporting.evidence import EvidenceFileError, InspectedFile, inspect_file
@@ -95,7 +100,13 @@ def validate_report(*, status: str, progress: int | None, summary: str) -> int |
     return progress
 
 
+# As many links as the form offers: one report is not a link directory (5,000 in one call were accepted).
+MAX_LINKS = 20
+
+
 def validate_links(links: Sequence[LinkInput]) -> None:
+    if len(links) > MAX_LINKS:
+        raise ValidationError({"links": _("At most %(max)s links at a time.") % {"max": MAX_LINKS}})
     check_url = URLValidator(schemes=["http", "https"])
     for index, link in enumerate(links):
         try:
@@ -122,6 +133,7 @@ def inspect_files(files: Sequence[FileInput]) -> list[InspectedFile]:
     return inspected
 
 
+@deadlock_retried
 def report_update(
     *,
     implementation: Implementation,
@@ -227,10 +239,12 @@ def _store_evidence(
     ]
     for item, facts in files:
         # The stored name is ours alone: no part of the user's file name reaches the file system.
-        name = default_storage.save(
-            f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{facts.extension}", item.stream, max_length=200
-        )
-        stored.append(name)
+        name = f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{facts.extension}"
+        # Written under a temporary name, moved into place once the row has committed: a worker killed
+        # mid-upload leaves only a `.part` file, which `manage.py evidence_sweep` removes.
+        partial = default_storage.save(name + PARTIAL_SUFFIX, item.stream, max_length=200)
+        stored.append(partial)
+        transaction.on_commit(functools.partial(evidence_file_commit, partial=partial, name=name), robust=True)
         created.append(
             Evidence.objects.create(
                 update=update,
@@ -244,6 +258,64 @@ def _store_evidence(
             )
         )
     return created
+
+
+PARTIAL_SUFFIX = ".part"
+
+
+def evidence_file_commit(*, partial: str, name: str) -> None:
+    """Move an evidence file from its temporary name to the one its committed row records."""
+    storage = default_storage
+    if hasattr(storage, "path"):  # the file system: one atomic rename
+        target = Path(storage.path(name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(storage.path(partial), target)
+        return
+    with storage.open(partial) as source:  # object storage has no rename: copy, then delete
+        storage.save(name, source)
+    storage.delete(partial)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    removed: list[str]
+    completed: list[str]
+
+
+def evidence_sweep(*, older_than: datetime.timedelta = datetime.timedelta(hours=1)) -> SweepResult:
+    """Remove evidence files that no row records, and finish the moves a dead worker left undone.
+
+    A `.part` file whose final name a row records committed but was never moved: it is moved now.
+    Any other `.part` file, or a file no row names, belongs to a transaction that never committed.
+    Only files older than `older_than` are touched, so uploads in flight are left alone.
+    """
+    storage = default_storage
+    known = set(Evidence.objects.filter(kind=EvidenceKind.FILE).values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    removed: list[str] = []
+    completed: list[str] = []
+    for name in _storage_walk(storage, "evidence"):
+        if name in known or storage.get_modified_time(name) > cutoff:
+            continue
+        final = name.removesuffix(PARTIAL_SUFFIX)
+        if name.endswith(PARTIAL_SUFFIX) and final in known and not storage.exists(final):
+            evidence_file_commit(partial=name, name=final)
+            completed.append(final)
+        else:
+            storage.delete(name)
+            removed.append(name)
+    return SweepResult(removed=removed, completed=completed)
+
+
+def _storage_walk(storage: Storage, folder: str) -> Iterator[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _storage_walk(storage, f"{folder}/{sub}")
 
 
 def evidence_attach(

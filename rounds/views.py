@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.http import AuthenticatedHttpRequest
-from core.permissions import is_secretariat
+from core.permissions import can_view_all_countries, is_secretariat
 from reporting.models import ReportingRound
 from rounds import selectors, services
 from rounds.forms import RoundForm
@@ -44,7 +44,7 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         reporting_round = selectors.round_get(pk=pk)
     except ReportingRound.DoesNotExist:
@@ -54,7 +54,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds/round_detail.html",
         {
             "round": reporting_round,
-            "progress": selectors.round_progress(reporting_round),
+            "progress": [
+                row
+                for row in selectors.round_progress(reporting_round)
+                # Confined officials see their own country's row only (RCM_OFFICIALS_SEE_ALL_COUNTRIES=0).
+                if can_view_all_countries(request.user) or row.iso3 == getattr(request.user.country, "iso3", None)
+            ],
             "may_manage": is_secretariat(request.user),
         },
     )

@@ -36,7 +36,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import User
 from audit.services import audit_record
+from core.db import deadlock_retried
 from core.permissions import can_report_for_country, is_secretariat
+from core.spreadsheets import safe_row
 from declarations.models import MemberCountry
 from declarations.selectors import translated
 from reporting.models import REPORTABLE_STATUSES, Implementation, Status, StatusUpdate
@@ -48,8 +50,13 @@ if TYPE_CHECKING:
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
-# An XLSX is a zip: a small file can unpack to gigabytes. A real report unpacks to a few megabytes.
-MAX_UNPACKED_BYTES = 25 * MAX_UPLOAD_BYTES
+# Every line of the sheet counts, blank or not: a file of a million empty-looking rows must stop early,
+# not after they are all parsed. A real sheet has its rows and a few blank lines between them.
+MAX_LINES = 2 * MAX_ROWS
+# An XLSX is a zip: a small file can unpack to gigabytes. A full sheet of 5,000 rows with long texts
+# and summaries unpacks to 12 MB; a country's real report to a few hundred KB. The sizes are those the
+# archive declares, and Python's zipfile never unpacks a member past its declared size.
+MAX_UNPACKED_BYTES = 16 * 1024 * 1024
 SHEET_TITLE = gettext_lazy("Report")
 _PAYLOAD_SALT = "commitments.spreadsheet-import.rows"
 # A preview older than this is refused at confirmation: the page has been left open too long to
@@ -121,7 +128,7 @@ def build_csv(implementations: Iterable[Implementation]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers())
-    writer.writerows(["" if value is None else value for value in row] for row in sheet_rows(implementations))
+    writer.writerows(["" if value is None else value for value in safe_row(row)] for row in sheet_rows(implementations))
     # The BOM makes spreadsheet programs open accented text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode()
 
@@ -137,7 +144,7 @@ def build_xlsx(country: MemberCountry, implementations: Iterable[Implementation]
     sheet.title = str(SHEET_TITLE)
     sheet.append(headers())
     for row in sheet_rows(implementations):
-        sheet.append(row)
+        sheet.append(safe_row(row))
     last = sheet.max_row
 
     editable_fill = PatternFill("solid", start_color="FFF8E1")
@@ -276,14 +283,25 @@ def read_upload(upload: UploadedFile) -> list[SheetRow]:
     return _rows(cells)
 
 
+# The most XML elements a sheet or its shared strings may hold: a full 5,000-row report has about 85,000 in
+# its sheet. Checked before openpyxl sees the file, because openpyxl parses a whole sheet that lacks a
+# `<dimension>` just to size it, and holds a whole row in memory (so one row of a million cells is a bomb).
+MAX_XML_ELEMENTS = 150_000
+MAX_COLUMNS = 64
+_TOO_BIG = gettext_lazy("The workbook unpacks to far more data than a report holds; it cannot be read.")
+
+
 def _xlsx_cells(data: bytes) -> Iterator[list[Any]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise SpreadsheetError(str(_TOO_BIG))
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml":
+                    _check_xml_size(archive, info.filename)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError):
         raise SpreadsheetError(str(_NOT_XLSX)) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError(_("The workbook unpacks to far more data than a report holds; it cannot be read."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     # A damaged workbook makes openpyxl raise almost anything (KeyError, ValueError, XML errors…).
@@ -299,6 +317,46 @@ def _xlsx_cells(data: bytes) -> Iterator[list[Any]]:
         raise SpreadsheetError(str(_NOT_XLSX)) from None
     finally:
         workbook.close()
+
+
+# A row or cell opening tag, with or without a namespace prefix (`<row `, `<x:c>`, `<c/>`).
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
+
+
+def _check_xml_size(archive: zipfile.ZipFile, name: str) -> None:
+    """Stream one part of the workbook and refuse it past MAX_XML_ELEMENTS elements (every `<` that opens
+    a tag), MAX_LINES rows or MAX_COLUMNS cells in a row: the work stops as soon as the file shows itself
+    too big, and it is a byte scan, not a parse."""
+    elements = rows = cells = 0
+    pending = b""
+    with archive.open(name) as member:
+        while True:
+            chunk = member.read(1 << 16)
+            window = pending + chunk
+            # Tags are short: one that starts 64 bytes before the window's end is whole in it; the
+            # rest waits for the next chunk (all of it at the end of the member).
+            done = len(window) if not chunk else max(0, len(window) - 64)
+            scanned = window[:done]
+            elements += scanned.count(b"<") - scanned.count(b"</") - scanned.count(b"<?") - scanned.count(b"<!")
+            for match in _ROW_OR_CELL.finditer(window, 0, len(window) if not chunk else done + 64):
+                if match.start() >= done:
+                    break
+                if match.group(1) == b"row":
+                    rows, cells = rows + 1, 0
+                else:
+                    cells += 1
+                if rows > MAX_LINES:
+                    raise SpreadsheetError(
+                        _("The spreadsheet has more than %(max)s lines; split it into smaller files.")
+                        % {"max": formats.number_format(MAX_LINES, force_grouping=True)}
+                    )
+                if cells > MAX_COLUMNS:
+                    raise SpreadsheetError(str(_TOO_BIG))
+            if elements > MAX_XML_ELEMENTS:
+                raise SpreadsheetError(str(_TOO_BIG))
+            if not chunk:
+                return
+            pending = window[done:]
 
 
 def _csv_cells(data: bytes) -> Iterator[list[Any]]:
@@ -389,6 +447,11 @@ def _rows(cells: Iterable[list[Any]]) -> list[SheetRow]:
         )
     rows: list[SheetRow] = []
     for line, values in lines:
+        if line > MAX_LINES:
+            raise SpreadsheetError(
+                _("The spreadsheet has more than %(max)s lines; split it into smaller files.")
+                % {"max": formats.number_format(MAX_LINES, force_grouping=True)}
+            )
         texts = {
             key: _cell_text(values[index]) if index < len(values) else ""
             for key, index in positions.items()
@@ -646,6 +709,7 @@ def import_on_behalf(user: AnyUser, country: MemberCountry) -> bool:
     raise PermissionDenied(_("Only the country's officials, or the secretariat on its behalf, report for a country."))
 
 
+@deadlock_retried
 def import_apply(*, country: MemberCountry, rows: Sequence[SheetRow], by: User, file_name: str) -> list[StatusUpdate]:
     """Write one update per changed row, in one transaction: all of them, or none."""
     on_behalf = import_on_behalf(by, country)
@@ -659,6 +723,15 @@ def import_apply(*, country: MemberCountry, rows: Sequence[SheetRow], by: User, 
     current: RowCheck | None = None
     try:
         with transaction.atomic():
+            # Lock order: every implementation of the batch first, in primary-key order, then the
+            # tallies (each report shifts them). A report on one of them waits for the whole import
+            # instead of holding a row the import needs while the import holds the tallies it needs.
+            list(
+                Implementation.objects.select_for_update()
+                .filter(pk__in=sorted(change.target.pk for change in preview.changes))
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             for current in preview.changes:
                 updates.append(
                     report_update(

@@ -253,3 +253,15 @@ def reported(small, official_mex, official_gtm):
     StatusUpdate.objects.filter(pk=old.pk).update(reported_at=long_ago)
     Implementation.objects.filter(pk=old.implementation_id).update(last_reported_at=long_ago)
     return small
+
+
+@pytest.fixture
+def shared_cache(settings: Any, tmp_path: Path) -> None:
+    """A cache every process shares, as Redis is in production: only there are API tokens cached
+    (accounts/authentication.py), so the query counts of that setup are pinned with it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }

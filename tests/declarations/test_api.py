@@ -32,7 +32,7 @@ def test_commitments_filter_by_declaration(api, darien):
     assert client.get("/api/v1/commitments/", {"declaration": "abc"}).status_code == 400
 
 
-def test_declaration_queries_are_constant(api, django_assert_num_queries, darien):
+def test_declaration_queries_are_constant(shared_cache, api, django_assert_num_queries, darien):
     client = api("observer")
     # token, count, page, signatories, translations
     with django_assert_num_queries(5):

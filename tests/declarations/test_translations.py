@@ -357,7 +357,7 @@ def test_spanish_pages_cost_the_same_queries_as_english(
 # --------------------------------------------------------------------------------------------
 
 
-def test_api_lists_translations_beside_the_original(api, darien, django_assert_num_queries):
+def test_api_lists_translations_beside_the_original(shared_cache, api, darien, django_assert_num_queries):
     client = api("observer")
     listing = client.get("/api/v1/declarations/", HTTP_ACCEPT_LANGUAGE="es").json()
     item = next(d for d in listing["results"] if d["id"] == darien.pk)

@@ -444,7 +444,7 @@ def test_summary_by_round(api, darien, mex_implementation, official_mex):
 
 
 @pytest.mark.parametrize("page_size", [5, 200])
-def test_list_queries_are_constant_whatever_the_page_size(api, django_assert_num_queries, page_size):
+def test_list_queries_are_constant_whatever_the_page_size(shared_cache, api, django_assert_num_queries, page_size):
     client = api("observer")
     # token lookup, then the page with its count (from the tallies) in one query
     with django_assert_num_queries(2):
@@ -461,7 +461,9 @@ def test_list_queries_are_constant_whatever_the_page_size(api, django_assert_num
         assert response.status_code == 200
 
 
-def test_history_and_summary_queries_are_constant(api, django_assert_num_queries, mex_implementation, official_mex):
+def test_history_and_summary_queries_are_constant(
+    shared_cache, api, django_assert_num_queries, mex_implementation, official_mex
+):
     for index in range(4):
         report_update(
             implementation=mex_implementation,

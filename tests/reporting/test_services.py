@@ -98,13 +98,16 @@ def test_links_must_be_http_or_https(mex_implementation, official_mex):
     assert not Evidence.objects.exists()
 
 
-def test_files_are_stored_under_a_generated_name_with_their_facts(mex_implementation, official_mex, media_root):
-    update = report(
-        mex_implementation,
-        official_mex,
-        files=[FileInput(stream=io.BytesIO(PDF_BYTES), name="../../etc/Informe final.pdf", size=len(PDF_BYTES))],
-        links=[LinkInput(url="https://www.gob.mx/inm", title="INM")],
-    )
+def test_files_are_stored_under_a_generated_name_with_their_facts(
+    mex_implementation, official_mex, media_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the file moves into place at the commit
+        update = report(
+            mex_implementation,
+            official_mex,
+            files=[FileInput(stream=io.BytesIO(PDF_BYTES), name="../../etc/Informe final.pdf", size=len(PDF_BYTES))],
+            links=[LinkInput(url="https://www.gob.mx/inm", title="INM")],
+        )
     file, link = update.evidence.order_by("kind")
     assert (file.kind, link.kind) == ("file", "link")
     assert file.original_name == "Informe final.pdf"

@@ -77,7 +77,9 @@ def test_loader_counts_what_it_adds_and_removes(tmp_text, rcm_data):
     assert stored() == recounted()
 
 
-def test_summary_reads_tallies_in_constant_queries(api, official_mex, mex_implementation, django_assert_num_queries):
+def test_summary_reads_tallies_in_constant_queries(
+    shared_cache, api, official_mex, mex_implementation, django_assert_num_queries
+):
     client = api("observer")
     client.get("/api/v1/summary/")
     with django_assert_num_queries(2):  # tallies, countries (the token is cached)

@@ -112,7 +112,8 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix=".rcm-backup-", dir=directory) as work:
             dump = Path(work) / archive.DATABASE_MEMBERS[engine]
             # Database first, then the rows, then the files: a file is stored before its row commits,
-            # so every evidence row in the dump — and in the query below — already has its file on disk.
+            # so every evidence row in the dump — and in the query below — already has its file on disk
+            # (as `<name>.part` if the rename that follows the commit has not happened yet).
             if engine == "postgresql":
                 _dump_postgres(db, dump)
             else:
