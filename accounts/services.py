@@ -88,6 +88,18 @@ def user_language_set(*, user: User, language: str) -> User:
     return user
 
 
+@transaction.atomic
+def token_issue(*, user: User) -> str:
+    """The user's API token, created on first sign-in through the API (one per user, kept until a
+    password change deletes it)."""
+    from rest_framework.authtoken.models import Token
+
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        audit_record(actor=user, action="user.token_issue", target=user)
+    return str(token.key)
+
+
 def password_changed(*, user: User) -> None:
     """After a password change nothing issued under the old one keeps working.
 

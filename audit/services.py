@@ -11,14 +11,22 @@ if TYPE_CHECKING:
 
 
 def audit_record(
-    *, actor: User | None, action: str, target: models.Model, changes: dict[str, Any] | None = None
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | type[models.Model],
+    changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry; call it inside the transaction of the change it records."""
+    """Append one entry; call it inside the transaction of the change it records.
+
+    `target` is the row changed, or its model when the change is to the whole table (a recount).
+    """
+    whole_table = isinstance(target, type)
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        target_repr=str(target)[:300],
+        target_id="" if whole_table else str(target.pk),
+        target_repr=str(target._meta.verbose_name_plural if whole_table else target)[:300],
         changes=changes or {},
     )

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.services import token_issue
 from accounts.throttling import TokenAddressThrottle, TokenUsernameThrottle
 from accounts.views import lockout_seconds
 from core.api import RateLimitHeaders, not_found
@@ -88,8 +88,7 @@ class ObtainToken(RateLimitHeaders, ObtainAuthToken):
             if set(serializer.errors) == {"non_field_errors"}:
                 raise AuthenticationFailed(_("Unable to sign in with these credentials."))
             raise ValidationError(serializer.errors)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        return Response({"token": token_issue(user=serializer.validated_data["user"])})
 
 
 urlpatterns = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from declarations.models import Declaration
-from reporting import services, tallies
+from reporting import services
 
 
 def guard_recorded_reports(
@@ -28,4 +28,4 @@ def sync_implementations(
 
 
 def recount_tallies(sender: object, **kwargs: Any) -> None:
-    tallies.tally_rebuild()
+    services.tallies_rebuild()

@@ -7,6 +7,6 @@ class RoundsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.schedule import daily_job
-        from rounds.reminders import send_reminders
+        from rounds.services import reminders_send
 
-        daily_job("send_reminders", lambda today: send_reminders(today=today))
+        daily_job("send_reminders", lambda today: reminders_send(today=today))

@@ -1,8 +1,7 @@
-"""Reminders to countries that have not reported in the open round.
+"""Reminders to countries that have not reported in the open round: when one is due, what is
+still open, and the e-mail itself. `rounds.services.reminders_send` decides and records them.
 
-Two per round and country: a week before the due date and a week after it. A cron job runs
-`manage.py send_reminders` daily; the ReminderLog row, written in the same transaction as the
-decision to send, makes a second run on the same day (or any later day) send nothing again.
+Two per round and country: a week before the due date and a week after it.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -22,7 +20,7 @@ from declarations.models import MemberCountry
 from declarations.selectors import translated
 from notifications.tasks import email_after_commit
 from reporting.models import Implementation, ReportingRound, StatusUpdate
-from rounds.models import ReminderKind, ReminderLog
+from rounds.models import ReminderKind
 from rounds.selectors import round_scope
 
 LEAD = datetime.timedelta(days=7)
@@ -60,38 +58,12 @@ def open_items(reporting_round: ReportingRound, country: MemberCountry) -> list[
     )
 
 
-def send_reminders(*, today: datetime.date) -> list[ReminderResult]:
-    reporting_round = ReportingRound.objects.current()
-    if reporting_round is None:
-        return []
-    kind = due_kind(reporting_round, today)
-    if kind is None:
-        return []
-    results = []
-    countries = MemberCountry.objects.filter(is_regional=False, implementations__isnull=False).distinct()
-    for country in countries.order_by(MemberCountry.name_field()):
-        items = open_items(reporting_round, country)
-        officials = list(User.objects.filter(role=Role.OFFICIAL, country=country, is_active=True).exclude(email=""))
-        if not items or not officials:
-            continue
-        try:
-            with transaction.atomic():
-                # The log row is the lock: a concurrent or repeated run fails to insert it and skips.
-                ReminderLog.objects.create(
-                    reporting_round=reporting_round,
-                    country=country,
-                    kind=kind,
-                    recipients=len(officials),
-                    open_items=len(items),
-                )
-                _send(reporting_round, country, kind, items, officials)
-        except IntegrityError:
-            continue
-        results.append(ReminderResult(country.iso3, kind, len(officials), len(items)))
-    return results
+def reminder_recipients(country: MemberCountry) -> list[User]:
+    """The country's active officials with an e-mail address."""
+    return list(User.objects.filter(role=Role.OFFICIAL, country=country, is_active=True).exclude(email=""))
 
 
-def _send(
+def reminder_emails_queue(
     reporting_round: ReportingRound,
     country: MemberCountry,
     kind: str,

@@ -1,4 +1,4 @@
-"""Every write about reporting rounds: opening and closing them (reminders are in `rounds.reminders`)."""
+"""Every write about reporting rounds: opening and closing them, and the reminders they send."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
 from core.permissions import is_secretariat
-from declarations.models import Declaration
+from declarations.models import Declaration, MemberCountry
 from reporting.models import ReportingRound, StatusUpdate
+from rounds.models import ReminderLog
+from rounds.reminders import ReminderResult, due_kind, open_items, reminder_emails_queue, reminder_recipients
 from rounds.selectors import round_progress
 from rounds.signals import round_closed, round_opened
 
@@ -74,3 +76,45 @@ def round_close(*, reporting_round: ReportingRound, by: User) -> ReportingRound:
         round_closed.send(sender=ReportingRound, reporting_round=locked)
     reporting_round.refresh_from_db()
     return reporting_round
+
+
+def reminders_send(*, today: datetime.date) -> list[ReminderResult]:
+    """Send the open round's reminders due `today`: one per country and kind, ever.
+
+    The ReminderLog row, written in the same transaction as the queued e-mails, makes a second run on
+    the same day (or any later day) send nothing again.
+    """
+    reporting_round = ReportingRound.objects.current()
+    if reporting_round is None:
+        return []
+    kind = due_kind(reporting_round, today)
+    if kind is None:
+        return []
+    results = []
+    countries = MemberCountry.objects.filter(is_regional=False, implementations__isnull=False).distinct()
+    for country in countries.order_by(MemberCountry.name_field()):
+        items = open_items(reporting_round, country)
+        officials = reminder_recipients(country)
+        if not items or not officials:
+            continue
+        try:
+            with transaction.atomic():
+                # The log row is the lock: a concurrent or repeated run fails to insert it and skips.
+                log = ReminderLog.objects.create(
+                    reporting_round=reporting_round,
+                    country=country,
+                    kind=kind,
+                    recipients=len(officials),
+                    open_items=len(items),
+                )
+                reminder_emails_queue(reporting_round, country, kind, items, officials)
+                audit_record(
+                    actor=None,
+                    action="round.reminder",
+                    target=log,
+                    changes={"country": country.iso3, "kind": kind, "recipients": len(officials), "open": len(items)},
+                )
+        except IntegrityError:
+            continue
+        results.append(ReminderResult(country.iso3, kind, len(officials), len(items)))
+    return results

@@ -23,18 +23,16 @@ from core.permissions import is_secretariat
 from declarations.models import MemberCountry, NameInLanguage
 from reporting import selectors
 from reporting.views import visible_country_or_404
+from spreadsheets.services import ImportConflict, import_apply, import_on_behalf
 from spreadsheets.workbooks import (
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
     XLSX_TYPE,
-    ImportConflict,
     ImportPreview,
     SpreadsheetError,
     build_csv,
     build_xlsx,
     check_rows,
-    import_apply,
-    import_on_behalf,
     read_upload,
     sign_import,
     unsign_import,

@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -35,17 +34,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import User
-from audit.services import audit_record
-from core.db import deadlock_retried
-from core.permissions import can_report_for_country, is_secretariat
 from core.spreadsheets import safe_row
 from declarations.models import MemberCountry
 from declarations.selectors import translated
-from reporting.models import REPORTABLE_STATUSES, Implementation, Status, StatusUpdate
-from reporting.services import StaleVersion, report_update, validate_report
+from reporting.models import REPORTABLE_STATUSES, Implementation, Status
+from reporting.services import validate_report
 
 if TYPE_CHECKING:
-    from core.permissions import AnyUser
+    pass
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -531,13 +527,13 @@ def _parse_status(text: str) -> str | None:
     return _statuses_by_text().get(" ".join(text.split()).casefold())
 
 
-def _parse_int(text: str) -> int | None:
+def parse_int(text: str) -> int | None:
     return int(text) if re.fullmatch(r"[+-]?\d{1,9}", text) else None
 
 
 def check_rows(*, country: MemberCountry, rows: Sequence[SheetRow]) -> ImportPreview:
     """Check every row against the current state in one query; nothing is written."""
-    ids = {pk for pk in (_parse_int(row.id) for row in rows) if pk is not None}
+    ids = {pk for pk in (parse_int(row.id) for row in rows) if pk is not None}
     implementations = (
         Implementation.objects.select_related("commitment__declaration", "country")
         .prefetch_related(*translated(declaration="commitment__declaration", commitment=None))
@@ -546,7 +542,7 @@ def check_rows(*, country: MemberCountry, rows: Sequence[SheetRow]) -> ImportPre
     first_line: dict[int, int] = {}
     checks = []
     for row in rows:
-        pk = _parse_int(row.id)
+        pk = parse_int(row.id)
         implementation = implementations.get(pk) if pk is not None else None
         check = RowCheck(row=row, implementation=implementation)
         checks.append(check)
@@ -578,7 +574,7 @@ def check_rows(*, country: MemberCountry, rows: Sequence[SheetRow]) -> ImportPre
 
 def _check_values(check: RowCheck, row: SheetRow, implementation: Implementation) -> None:
     status = _parse_status(row.status)
-    progress = _parse_int(row.progress.removesuffix("%").strip())
+    progress = parse_int(row.progress.removesuffix("%").strip())
     if status is None:
         check.errors.append(
             _("Status: “%(status)s” is not a status; choose one of: %(statuses)s.")
@@ -594,7 +590,7 @@ def _check_values(check: RowCheck, row: SheetRow, implementation: Implementation
         check.changed = True  # shown in the preview, with its errors
         return
     check.status, check.progress = status, progress
-    version = _parse_int(row.version)
+    version = parse_int(row.version)
     if version != implementation.version and not row.summary:
         # Reported by someone else since the download, and nothing written here: the row differs from
         # today's state only because the state moved. Every report needs a summary, so there is
@@ -681,90 +677,3 @@ def unsign_import(payload: str, *, user: User) -> SignedImport:
         for line, pk, s, p, summary, v in data["rows"]
     ]
     return SignedImport(country_iso3=str(data["country"]), file_name=str(data["file"]), rows=rows)
-
-
-# --------------------------------------------------------------------------------------------
-# Confirmation: write the changed rows, all or nothing
-# --------------------------------------------------------------------------------------------
-
-
-class ImportConflict(Exception):
-    """The rows no longer pass the checks (someone reported meanwhile); nothing was written."""
-
-    def __init__(self, preview: ImportPreview, reason: str) -> None:
-        super().__init__(reason)
-        self.preview = preview
-        self.reason = reason
-
-
-def import_on_behalf(user: AnyUser, country: MemberCountry) -> bool:
-    """False when the user reports for their own country, True for the secretariat on a country's behalf.
-
-    Raises PermissionDenied for everyone else: a spreadsheet grants no right the form does not.
-    """
-    if can_report_for_country(user, country):
-        return False
-    if is_secretariat(user):
-        return True
-    raise PermissionDenied(_("Only the country's officials, or the secretariat on its behalf, report for a country."))
-
-
-@deadlock_retried
-def import_apply(*, country: MemberCountry, rows: Sequence[SheetRow], by: User, file_name: str) -> list[StatusUpdate]:
-    """Write one update per changed row, in one transaction: all of them, or none."""
-    on_behalf = import_on_behalf(by, country)
-    preview = check_rows(country=country, rows=rows)
-    if preview.errors:
-        raise ImportConflict(
-            preview,
-            _("Some rows changed since the preview (see below), so nothing was saved. Check them and confirm again."),
-        )
-    updates: list[StatusUpdate] = []
-    current: RowCheck | None = None
-    try:
-        with transaction.atomic():
-            # Lock order: every implementation of the batch first, in primary-key order, then the
-            # tallies (each report shifts them). A report on one of them waits for the whole import
-            # instead of holding a row the import needs while the import holds the tallies it needs.
-            list(
-                Implementation.objects.select_for_update()
-                .filter(pk__in=sorted(change.target.pk for change in preview.changes))
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            for current in preview.changes:
-                updates.append(
-                    report_update(
-                        implementation=current.target,
-                        by=by,
-                        status=current.status,
-                        progress=current.progress,
-                        summary=current.row.summary,
-                        expected_version=_parse_int(current.row.version),
-                        on_behalf=on_behalf,
-                    )
-                )
-            audit_record(
-                actor=by,
-                action="report.import",
-                target=country,
-                changes={
-                    "via": "spreadsheet",
-                    "file": file_name,
-                    "updates": [update.pk for update in updates],
-                    **({"on_behalf_of": country.iso3} if on_behalf else {}),
-                },
-            )
-    except (StaleVersion, ValidationError) as exc:
-        # Someone reported on a row between the check above and its lock: the whole batch rolls back.
-        line = current.row.line if current is not None else "?"
-        why = "; ".join(exc.messages) if isinstance(exc, ValidationError) else _("it was reported again meanwhile")
-        raise ImportConflict(
-            check_rows(country=country, rows=rows),
-            _(
-                "Row %(line)s could not be saved (%(why)s), so nothing was saved. "
-                "Check the rows below and confirm again."
-            )
-            % {"line": line, "why": why},
-        ) from exc
-    return updates

@@ -177,7 +177,7 @@ def test_admin_saves_recount_only_when_they_move_implementations(client, secreta
     client.force_login(secretariat)
     mexico = MemberCountry.objects.get(iso3="MEX")
     commitment = darien.commitments.get(number=1)
-    with mock.patch("reporting.receivers.tallies.tally_rebuild") as rebuild:
+    with mock.patch("reporting.receivers.services.tallies_rebuild") as rebuild:
         response = client.post(
             f"/admin/declarations/membercountry/{mexico.pk}/change/",
             {"iso3": "MEX", "iso2": mexico.iso2, "name_en": "Mexico", "name_es": "México (renamed)", "aliases": "[]"},

@@ -14,8 +14,9 @@ from rest_framework.authtoken.models import Token
 
 from declarations.models import MemberCountry
 from reporting.models import Implementation, StatusUpdate
-from spreadsheets import workbooks
-from spreadsheets.workbooks import SheetRow, import_apply
+from spreadsheets import services as workbooks
+from spreadsheets.services import import_apply
+from spreadsheets.workbooks import SheetRow
 
 
 def _in_thread(target, results: dict[str, object], key: str) -> threading.Thread:

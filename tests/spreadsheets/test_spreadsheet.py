@@ -351,7 +351,7 @@ def test_a_conflict_inside_the_transaction_rolls_back_every_row(official, offici
             real(implementation=mex(3), by=official_mex, status="ongoing", progress=None, summary="Form.")
         return real(**kwargs)
 
-    monkeypatch.setattr("spreadsheets.workbooks.report_update", racing_report_update)
+    monkeypatch.setattr("spreadsheets.services.report_update", racing_report_update)
     response = confirm(official, preview)
     assert response.status_code == 409
     assert "could not be saved" in response.content.decode()

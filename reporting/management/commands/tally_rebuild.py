@@ -11,11 +11,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from reporting.tallies import tally_rebuild
+from reporting.services import tallies_rebuild
 
 
 class Command(BaseCommand):
     help = "Recount the status tallies behind the summary and the dashboard (after admin deletions)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"{tally_rebuild():,} tally rows written")
+        self.stdout.write(f"{tallies_rebuild():,} tally rows written")

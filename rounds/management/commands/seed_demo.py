@@ -19,6 +19,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from reporting.models import Implementation, ReportingRound, ReviewState, StatusUpdate
 from reporting.services import LinkInput, report_update, review_update
+from rounds.services import round_open
 
 DEMO_PASSWORD = "rcm-demo-2026"  # noqa: S105 -- published on purpose; DEBUG only
 DEMO_USERS: list[tuple[str, str, str | None]] = [
@@ -90,10 +91,13 @@ class Command(BaseCommand):
                     user_create(username=username, role=role, country_iso3=country, password=DEMO_PASSWORD)
             if not ReportingRound.objects.exists():
                 today = timezone.localdate()
-                ReportingRound.objects.create(
+                # Through the service, like a round the secretariat opens: audited, announced.
+                round_open(
                     name=f"{today.year} {'first' if today.month <= 6 else 'second'} semester",
                     starts_on=today.replace(day=1, month=1 if today.month <= 6 else 7),
                     due_on=today + datetime.timedelta(days=30),
+                    declarations=(),
+                    by=User.objects.get(username="secretariat"),
                 )
             if not StatusUpdate.objects.exists():
                 self._demo_reports()

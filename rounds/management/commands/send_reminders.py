@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from core.commands import today_option
-from rounds.reminders import send_reminders
+from rounds.services import reminders_send
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = today_option(options["today"])
-        results = send_reminders(today=today)
+        results = reminders_send(today=today)
         for result in results:
             self.stdout.write(
                 f"{result.country}: {result.kind} reminder to {result.recipients} official(s), "
