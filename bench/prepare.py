@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcm_tracker.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django
 
@@ -23,10 +23,10 @@ from django.db import connection  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
+from bench.synthetic import CODES  # noqa: E402
 from core.api import encode_cursor  # noqa: E402
 from declarations.models import Declaration  # noqa: E402
 from reporting.models import Implementation  # noqa: E402
-from reporting.synthetic import CODES  # noqa: E402
 
 
 def user(username: str, role: str) -> User:

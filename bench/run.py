@@ -102,7 +102,7 @@ def app_env(database: str) -> dict[str, str]:
         "API_THROTTLE_USER": "1000000/second",
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "600",
-        "RCM_BENCH_CEILING": "1",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
 
 

@@ -361,12 +361,6 @@ RCM_PUBLIC_SUMMARY = env_bool("RCM_PUBLIC_SUMMARY", default=False)
 # API tokens and country codes are read from the cache for this long (0: from the database every time).
 RCM_LOOKUP_CACHE_SECONDS = env_int("RCM_LOOKUP_CACHE_SECONDS", 60)
 
-# `make bench` only: a raw-psycopg endpoint to compare the API with. Refused unless the database is a
-# benchmark one, so a stray variable can never open an unauthenticated endpoint in production.
-RCM_BENCH_CEILING = env_bool("RCM_BENCH_CEILING", default=False)
-if RCM_BENCH_CEILING and not str(DATABASES["default"]["NAME"]).startswith("rcm_bench"):
-    raise ImproperlyConfigured("RCM_BENCH_CEILING=1 is only allowed with a benchmark database (rcm_bench…).")
-
 # Reading other countries' data is allowed by default: RCM works on shared information.
 RCM_OFFICIALS_SEE_ALL_COUNTRIES = env_bool("RCM_OFFICIALS_SEE_ALL_COUNTRIES", default=True)
 

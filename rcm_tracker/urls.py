@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -33,8 +32,3 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
 ]
-
-if settings.RCM_BENCH_CEILING:
-    from rcm_tracker.bench import ceiling
-
-    urlpatterns.insert(0, path("bench/ceiling/", ceiling))

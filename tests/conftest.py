@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import dj_database_url
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -50,6 +52,41 @@ def manage_py(*args: str, database: Path, timeout: int = 120) -> subprocess.Comp
         timeout=timeout,
         check=False,
     )
+
+
+def _postgres_problem(url: str) -> str | None:
+    """None when the PostgreSQL server of `url` answers, else the reason it does not."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3):
+            return None
+    except psycopg.Error as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """PostgreSQL asked for but not answering: SQLite instead (its tests skip), or with REQUIRE_POSTGRES=1 a stop."""
+    if not getattr(settings, "USING_POSTGRES", False):
+        return
+    url = os.environ["DATABASE_URL"]  # tests/settings.py set it from TEST_DATABASE_URL
+    problem = _postgres_problem(url)
+    if problem is None:
+        return
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        raise pytest.UsageError(f"REQUIRE_POSTGRES=1 but PostgreSQL at {url} does not answer: {problem}")
+    settings.USING_POSTGRES = False
+    os.environ["DATABASE_URL"] = "sqlite:///:memory:"
+    before = settings.DATABASES["default"]
+    settings.DATABASES["default"] = dj_database_url.parse(
+        os.environ["DATABASE_URL"], conn_max_age=before["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    # No connection has been made yet: let Django read the changed DATABASES afresh.
+    connections.__dict__.pop("settings", None)
+    connections._settings = None  # type: ignore[attr-defined]
+    for alias in list(connections.settings):
+        if hasattr(connections._connections, alias):  # type: ignore[attr-defined]
+            del connections[alias]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -2,7 +2,8 @@
 
 The suite runs on PostgreSQL (TEST_DATABASE_URL, by default the local server). Where none
 answers, it falls back to SQLite and skips the tests marked `postgres` — unless
-REQUIRE_POSTGRES=1 (as in CI), where a missing PostgreSQL stops the run with a clear message.
+REQUIRE_POSTGRES=1 (as in CI), where a missing PostgreSQL stops the run with a clear message
+(both decided in tests/conftest.py, so importing these settings opens no connection).
 `TEST_DATABASE_URL=sqlite://` asks for SQLite (`make run`'s database) on purpose: CI's second run.
 """
 
@@ -17,26 +18,11 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 
-_POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rcm")
-
-
-def _postgres_answers(url: str) -> str | None:
-    """None when the server answers, else the reason it does not."""
-    import psycopg
-
-    try:
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3):
-            return None
-    except psycopg.Error as exc:
-        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-_SQLITE_ASKED = _POSTGRES_URL.startswith("sqlite:")
-_problem = "TEST_DATABASE_URL asks for SQLite" if _SQLITE_ASKED else _postgres_answers(_POSTGRES_URL)
-if _problem and not _SQLITE_ASKED and os.environ.get("REQUIRE_POSTGRES") == "1":
-    raise SystemExit(f"REQUIRE_POSTGRES=1 but PostgreSQL at {_POSTGRES_URL} does not answer: {_problem}")
-os.environ["DATABASE_URL"] = _POSTGRES_URL if _problem is None else "sqlite:///:memory:"
-USING_POSTGRES = _problem is None
+# Static: nothing here opens a connection. Whether PostgreSQL answers is checked once pytest starts
+# (`pytest_configure` in tests/conftest.py), which falls back to SQLite or, with REQUIRE_POSTGRES=1, stops.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rcm")
+USING_POSTGRES = not TEST_DATABASE_URL.startswith("sqlite:")
+os.environ["DATABASE_URL"] = TEST_DATABASE_URL if USING_POSTGRES else "sqlite:///:memory:"
 
 from rcm_tracker.settings import *  # noqa: E402, F403
 
@@ -52,3 +38,5 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders: the suite never runs co
 WHITENOISE_USE_FINDERS = True
 # Tasks run at once, in the test's process; retries wait until a test runs them (core/tasks.py).
 TASKS = {"default": {"BACKEND": "core.tasks.EagerBackend"}}
+# The benchmark app, for `seed_synthetic`'s tests (bench/); production settings never install it.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

@@ -94,8 +94,8 @@ def test_a_new_country_code_is_accepted_once_saved(api):
 
 def test_the_ceiling_endpoint_exists_only_for_a_bench_database(login_as):
     assert login_as("observer").get("/bench/ceiling/").status_code == 404
-    env = {**os.environ, "RCM_BENCH_CEILING": "1", "DATABASE_URL": "postgres://u@127.0.0.1/rcm", "DEBUG": "1"}
+    env = {**os.environ, "DATABASE_URL": "postgres://u@127.0.0.1/rcm", "DEBUG": "1"}
     result = subprocess.run(
-        [sys.executable, "-c", "import rcm_tracker.settings"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-c", "import bench.settings"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.returncode != 0 and "only allowed with a benchmark database" in result.stderr

@@ -2,8 +2,8 @@
 
 No ORM, no DRF, no authentication, no count: what this stack (gunicorn, Django's middleware,
 PostgreSQL) can serve at best for the same rows, so `make bench` can say how close the real
-endpoint comes. Routed only when RCM_BENCH_CEILING is on, which settings allow only against a
-benchmark database (its name starts with `rcm_bench`): never in production.
+endpoint comes. Routed only by bench.settings (bench/urls.py), which refuse any database but a benchmark one (its
+name starts with `rcm_bench`): never in production.
 """
 
 from __future__ import annotations

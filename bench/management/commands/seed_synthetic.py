@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.synthetic import CODES, SeedSize, seed
+from bench.synthetic import CODES, SeedSize, seed
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""`seed_synthetic`: synthetic data that is consistent and never collides with the real countries."""
+"""`seed_synthetic` (bench/): synthetic data that is consistent and never collides with the real countries."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from declarations.models import Commitment, Declaration, Language, MemberCountry, Signatory
 from reporting.models import Implementation, Review, ReviewState, Status, StatusUpdate
-from reporting.tallies import tally_rebuild
+from reporting.services import tallies_rebuild
 
 SYNTHETIC_PREFIX = "Synthetic"
 _ALNUM = string.digits + string.ascii_uppercase
@@ -310,7 +310,7 @@ def seed(size: SeedSize, *, progress: Progress) -> dict[str, int]:
             update_total - reported // 2,
             progress,
         )
-        tallies = tally_rebuild()
+        tallies = tallies_rebuild()
     # Freshly copied rows have no statistics, no visibility map and no hint bits: until autovacuum
     # gets to them, plans are poor and every read writes. A real database has long been vacuumed.
     # (Inside a caller's transaction, as in tests, VACUUM cannot run; the statistics still can.)
