@@ -64,8 +64,11 @@ format: install  ## Apply ruff's fixes and formatting
 
 # The whole suite twice: on PostgreSQL (TEST_DATABASE_URL; REQUIRE_POSTGRES=1 makes a missing server a
 # failure), then on SQLite, `make run`'s database, where only the tests marked `postgres` skip.
-test: lint messages test-deps test-parser  ## Lint, type-check, the whole suite on PostgreSQL, then again on SQLite
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The PostgreSQL pass measures branch coverage and fails under 90% of the project (pyproject.toml,
+# [tool.coverage]), then prints it per app; the SQLite pass runs without coverage, to save time.
+test: lint messages test-deps test-parser  ## Lint, type-check, the suite on PostgreSQL (coverage gate), then again on SQLite
+	$(BIN)/pytest --cov --cov-report= --cov-fail-under=90 $(PYTEST_ARGS)
+	$(PY) tests/coverage_by_app.py
 	TEST_DATABASE_URL=sqlite:// $(BIN)/pytest $(PYTEST_ARGS)
 
 test-sqlite: messages  ## Only the SQLite pass of `make test`

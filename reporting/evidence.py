@@ -162,10 +162,8 @@ def inspect_file(stream: IO[bytes], *, name: str, size: int, max_bytes: int) -> 
             % {"name": original, "extension": extension, "type": ALLOWED_TYPES[content_type][0].lstrip(".").upper()},
             code="unsupported_type",
         )
-    digest = hashlib.sha256()
     stream.seek(0)
-    for chunk in iter(lambda: stream.read(1 << 16), b""):
-        digest.update(chunk)
+    digest = hashlib.file_digest(stream, "sha256")  # type: ignore[arg-type]  # uploads and files have readinto
     stream.seek(0)
     return InspectedFile(
         content_type=content_type,
