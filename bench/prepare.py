@@ -5,10 +5,12 @@ Prints one JSON object: what the load generator needs to build its URLs and head
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -20,13 +22,14 @@ django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Max  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from bench.synthetic import CODES  # noqa: E402
-from core.api import encode_cursor  # noqa: E402
 from declarations.models import Declaration  # noqa: E402
 from reporting.models import Implementation  # noqa: E402
+from reporting.selectors import IMPLEMENTATION_ORDER  # noqa: E402
 
 
 def user(username: str, role: str) -> User:
@@ -55,15 +58,20 @@ with connection.cursor() as cursor:
     updates = cursor.fetchone()[0]
     cursor.execute("SELECT pg_database_size(current_database())")
     database_bytes = cursor.fetchone()[0]
-# The cursor that reaches the same rows as the last numbered page: the key of the row just before it.
+# The cursor that reaches the same rows as the last numbered page, as DRF's CursorPagination writes
+# it: the declaration before that row's (`p`) and how many rows after it to skip (`o`).
 deep_page = max(implementations // 100, 1)
-keys = (
-    Implementation.objects.order_by(
-        "commitment__declaration_id", "commitment__number", "country__iso3", "pk"
-    ).values_list("commitment__declaration_id", "commitment__number", "country__iso3", "pk")[(deep_page - 1) * 100 - 1]
-    if deep_page > 1
-    else None
-)
+deep_cursor = ""
+if deep_page > 1:
+    first_row = (deep_page - 1) * 100
+    ordered = Implementation.objects.order_by(*IMPLEMENTATION_ORDER)
+    declaration_id = ordered.values_list("commitment__declaration_id", flat=True)[first_row]
+    before = Implementation.objects.filter(commitment__declaration_id__lt=declaration_id)
+    position = before.aggregate(last=Max("commitment__declaration_id"))["last"]
+    tokens = {"o": str(first_row - before.count())} if first_row > before.count() else {}
+    if position is not None:
+        tokens["p"] = str(position)
+    deep_cursor = base64.b64encode(urlencode(tokens).encode("ascii")).decode("ascii")
 print(
     json.dumps(
         {
@@ -77,7 +85,7 @@ print(
             "database_bytes": database_bytes,
             "countries_in_list": Implementation.objects.filter(country__iso3=country).count(),
             "deep_page": deep_page,
-            "deep_cursor": encode_cursor(keys) if keys else "",
+            "deep_cursor": deep_cursor,
         }
     )
 )

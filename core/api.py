@@ -8,27 +8,27 @@ Errors have one shape, whatever raised them: RFC 9457 problem details, sent as
 
 from __future__ import annotations
 
-import base64
 import datetime
-import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, cast
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Expression, QuerySet, Subquery, Value
+from django.core.paginator import EmptyPage, Page
+from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import Count, QuerySet, Subquery, Value
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.utils.urls import remove_query_param
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -207,16 +207,35 @@ def row_count(queryset: QuerySet[Any]) -> Subquery:
     return Subquery(queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n"))
 
 
-def rows_with_count(
-    rows: QuerySet[Any, dict[str, Any]], total: Expression | Subquery, bounds: slice, *, counted: QuerySet[Any]
-) -> tuple[list[dict[str, Any]], int]:
-    """`rows[bounds]` and the count `total` gives, in one query. An empty slice has no row to carry
-    the count, so `counted` is counted on its own (to tell "none" from "past the end")."""
-    page = list(rows.annotate(total_rows=total)[bounds])
-    count: int = page[0]["total_rows"] if page else counted.count()
-    for row in page:
-        del row["total_rows"]
-    return page, count
+# The annotation a list's rows may carry with the whole list's count (`row_count`, or a cheaper
+# expression such as the status tallies), so that a page and its count take one query.
+TOTAL_ROWS = "total_rows"
+
+
+def _total_of(row: Any) -> int:
+    total: int = row[TOTAL_ROWS] if isinstance(row, Mapping) else getattr(row, TOTAL_ROWS)
+    return total
+
+
+class CountedPaginator(DjangoPaginator):  # type: ignore[type-arg]
+    """Django's Paginator, reading the count off the page's own rows when they carry TOTAL_ROWS.
+
+    Django's counts, then slices: two queries. Rows annotated with their list's total give both in
+    one. An empty page has no row to carry it, so the rows are then counted apart (to tell "none"
+    from "past the end"). Any other list is paginated exactly as Django does.
+    """
+
+    def page(self, number: Any) -> Page:  # type: ignore[type-arg]
+        query = getattr(self.object_list, "query", None)
+        if query is None or TOTAL_ROWS not in query.annotations:
+            return super().page(number)
+        number = int(number)  # whole and positive: the pagination class checked it
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        self.count = _total_of(rows[0]) if rows else cast("QuerySet[Any]", self.object_list).count()
+        if not rows and number > 1:
+            raise EmptyPage(gettext("That page contains no results"))
+        return Page(rows, number, self)
 
 
 # The largest page number anyone can mean; past it the database's OFFSET would overflow.
@@ -231,87 +250,90 @@ def _whole_number(raw: str, *, most: int | None) -> bool:
     return value >= 1 and (most is None or value <= most)
 
 
+def check_page_params(request: Any, *, page_query_param: str | None, page_size_query_param: str) -> None:
+    """`page` and `page_size` must be positive whole numbers (a large page size is capped)."""
+    errors = {
+        name: [
+            _("Enter a whole number from 1 to 500.")
+            if name == page_size_query_param
+            else _("Enter a whole number from 1.")
+        ]
+        for name in (page_query_param, page_size_query_param)
+        if name is not None
+        and (raw := request.query_params.get(name, "")) != ""
+        # A page size above the maximum is capped; a page number past any page is refused.
+        and not _whole_number(raw, most=None if name == page_size_query_param else MAX_PAGE_NUMBER)
+    }
+    if errors:
+        raise InvalidFilters(errors)
+
+
 class Pagination(PageNumberPagination):
+    """DRF's page numbers, with strict parameters and, for rows carrying TOTAL_ROWS, one query a page."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    django_paginator_class = CountedPaginator
 
     def check_params(self, request: Any) -> None:
-        """`page` and `page_size` must be positive whole numbers (a large page size is capped)."""
-        errors = {
-            name: [
-                _("Enter a whole number from 1 to 500.") if name == "page_size" else _("Enter a whole number from 1.")
-            ]
-            for name in (self.page_query_param, self.page_size_query_param)
-            if (raw := request.query_params.get(name, "")) != ""
-            # A page size above the maximum is capped; a page number past any page is refused.
-            and not _whole_number(raw, most=None if name == self.page_size_query_param else MAX_PAGE_NUMBER)
-        }
-        if errors:
-            raise InvalidFilters(errors)
+        check_page_params(request, page_query_param=self.page_query_param, page_size_query_param="page_size")
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
         self.check_params(request)
         return super().paginate_queryset(queryset, request, view)
 
-    def paginate_rows(
-        self,
-        queryset: QuerySet[Any],
-        request: Any,
-        rows: Callable[[QuerySet[Any]], Any],
-        *,
-        total: Expression | None = None,
-    ) -> Response:
-        """A page of `rows(queryset)` (e.g. `.values()` dictionaries) as `{count, next, previous, results}`.
 
-        One query: the count rides along, as `total` when the caller has a cheaper one (counters),
-        else as `row_count(queryset)`.
-        """
-        self.check_params(request)
-        size = self.get_page_size(request) or self.page_size
-        number = int(request.query_params.get(self.page_query_param) or 1)
-        start = (number - 1) * size
-        page, count = rows_with_count(
-            rows(queryset), total or row_count(queryset), slice(start, start + size), counted=queryset
+class ForwardCursorPagination(CursorPagination):
+    """DRF's cursor pagination, forward only (`previous` stays null), with the list's `count`.
+
+    Subclasses name their `ordering`. An empty `cursor` starts at the first row; a cursor this API
+    did not give out is a 400 (DRF answers 404), never a page from somewhere else. Rows annotated
+    with TOTAL_ROWS carry the count of the whole list, as with page numbers.
+    """
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    # DRF places a cursor by its first ordering column plus an offset among the rows sharing it
+    # (all of a declaration's implementations): the cap must exceed the largest such group.
+    offset_cutoff = 10**7
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
+        check_page_params(request, page_query_param=None, page_size_query_param="page_size")
+        self.counted = queryset
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request: Any) -> Cursor | None:
+        if not request.query_params.get(self.cursor_query_param):
+            return None
+        refused = InvalidFilters(
+            {"cursor": [gettext("Not a cursor this API gave out: follow the `next` link of a page.")]}
         )
-        if not page and number > 1:
-            raise exceptions.NotFound(self.invalid_page_message.format(page_number=number, message=""))
-        url = request.build_absolute_uri()
-        next_url = replace_query_param(url, self.page_query_param, number + 1) if start + size < count else None
-        previous_url = None
-        if number == 2:
-            previous_url = remove_query_param(url, self.page_query_param)
-        elif number > 2:
-            previous_url = replace_query_param(url, self.page_query_param, number - 1)
-        return Response({"count": count, "next": next_url, "previous": previous_url, "results": page})
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise refused from None
+        # What DRF gives out going forward: a position (a whole number the database can compare) and an
+        # offset among the rows sharing it, or an offset alone while the first position's rows go on.
+        if cursor is None or cursor.reverse:
+            raise refused
+        if cursor.position is None:
+            if cursor.offset < 1:
+                raise refused
+        elif not _whole_number(str(cursor.position), most=2**63 - 1):
+            raise refused
+        return cursor
 
+    def encode_cursor(self, cursor: Cursor) -> str:
+        return remove_query_param(super().encode_cursor(cursor), "page")
 
-Keys = tuple[int, int, str, int]
-
-
-def encode_cursor(keys: Keys) -> str:
-    """The opaque `cursor` value naming the last row a client has seen."""
-    return base64.urlsafe_b64encode(json.dumps(list(keys), separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def decode_cursor(raw: str) -> Keys | None:
-    """None for an empty cursor (start from the first row); a value this API did not give out is a 400."""
-    if not raw:
+    def get_previous_link(self) -> str | None:
         return None
-    try:
-        keys = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-    except (ValueError, TypeError):
-        keys = None
-    if (
-        isinstance(keys, list)
-        and len(keys) == 4
-        and all(type(key) is kind for key, kind in zip(keys, (int, int, str, int), strict=True))
-        # What the database can compare: 64-bit integers, text without NUL.
-        and all(-(2**63) <= key < 2**63 for key in keys if isinstance(key, int))
-        and "\x00" not in keys[2]
-    ):
-        return (keys[0], keys[1], keys[2], keys[3])
-    raise InvalidFilters({"cursor": [gettext("Not a cursor this API gave out: follow the `next` link of a page.")]})
+
+    def get_paginated_response(self, data: Any) -> Response:
+        count = _total_of(self.page[0]) if self.page else self.counted.count()
+        return Response({"count": count, "next": self.get_next_link(), "previous": None, "results": data})
 
 
 PAGE_PARAMETERS = [

@@ -8,6 +8,7 @@ the latest matching update, which these annotations find with one correlated sub
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,7 +134,7 @@ CURRENT_FIELDS = ("status", "progress", "last_reported_at", "version", "review_s
 STATE_FIELDS = (STATE_STATUS, "state_progress", "state_reported_at", "state_version", "state_review_state")
 
 
-def state_of_row(row: dict[str, Any]) -> State:
+def state_of_row(row: Mapping[str, Any]) -> State:
     """`state_of` for a `.values()` row of an implementation (its `status`, … and any `state_*`)."""
     if STATE_STATUS in row:
         return State(

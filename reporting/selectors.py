@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Expression, F, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Expression, F, Prefetch, QuerySet, Value
 
 from accounts.models import User
 from core.filters import apply_filters, filtered
@@ -96,10 +96,14 @@ def _visible_to(queryset: QuerySet[Implementation], user: User) -> QuerySet[Impl
     return queryset if can_view_all_countries(user) else queryset.filter(country_id=user.country_id)
 
 
+# The list's default order, unique: paging (by number or cursor) and exports follow it.
+IMPLEMENTATION_ORDER = ("commitment__declaration_id", "commitment__number", "country__iso3", "pk")
+
+
 def _ordered_implementations() -> QuerySet[Implementation]:
     # A stable default order, for paging and exports. Its readers take `.values()` rows, which
     # make their own joins: no select_related.
-    return Implementation.objects.order_by("commitment__declaration_id", "commitment__number", "country__iso3", "pk")
+    return Implementation.objects.order_by(*IMPLEMENTATION_ORDER)
 
 
 def implementation_list(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Implementation]:
@@ -159,19 +163,6 @@ def implementation_rows(queryset: QuerySet[Implementation], *extra: str) -> Quer
     """The same implementations as dictionaries of ROW_FIELDS and `extra` (and the `as_of` state if annotated)."""
     rows: QuerySet[Implementation, dict[str, Any]] = queryset.values(*ROW_FIELDS, *extra, *state_fields(queryset))
     return rows
-
-
-def implementation_list_after(
-    queryset: QuerySet[Implementation], *, after: tuple[int, int, str, int]
-) -> QuerySet[Implementation]:
-    """The rows after `after` in the default order (keyset pagination: as fast deep as on page 1)."""
-    declaration, number, iso3, pk = after
-    return queryset.filter(
-        Q(commitment__declaration_id__gt=declaration)
-        | Q(commitment__declaration_id=declaration, commitment__number__gt=number)
-        | Q(commitment__declaration_id=declaration, commitment__number=number, country__iso3__gt=iso3)
-        | Q(commitment__declaration_id=declaration, commitment__number=number, country__iso3=iso3, pk__gt=pk)
-    )
 
 
 @dataclass(frozen=True)
