@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import PAGE_PARAMETERS, ApiView, Pagination, paginated
-from core.filters import SharedFilterSet, apply_filters
+from core.filters import apply_filters
 from declarations import selectors
 from declarations.models import Commitment, CommitmentTranslation, Declaration, DeclarationTranslation, MemberCountry
 
@@ -171,7 +171,7 @@ class DeclarationDetail(ApiView):
         return Response(DeclarationDetailOut(declaration).data)
 
 
-class CommitmentFilter(SharedFilterSet):
+class CommitmentFilter(django_filters.FilterSet):
     declaration = django_filters.ModelChoiceFilter(queryset=Declaration.objects.all())
     search = django_filters.CharFilter(field_name="text", lookup_expr="icontains")
 

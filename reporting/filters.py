@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BoundedDateFilter, SharedFilterSet, StableOrderingFilter, StrictBooleanFilter
+from core.filters import BoundedDateFilter, StableOrderingFilter, StrictBooleanFilter
 from declarations.fields import DeclarationChoiceField
 from declarations.models import CommitmentTranslation, Declaration, MemberCountry, NameInLanguage
 from declarations.selectors import country_pk_by_code
@@ -83,7 +83,7 @@ class CachedCountryFilter(django_filters.Filter):
     field_class = CachedCountryCodeField
 
 
-class ImplementationFilter(SharedFilterSet):
+class ImplementationFilter(django_filters.FilterSet):
     # Declared first: the filters below then read the state as of that day.
     as_of = BoundedDateFilter(
         method="filter_as_of", label=_("State at the end of this day (YYYY-MM-DD), computed from the history")
@@ -183,7 +183,7 @@ class ImplementationFilter(SharedFilterSet):
         )
 
 
-class ReviewQueueFilter(SharedFilterSet):
+class ReviewQueueFilter(django_filters.FilterSet):
     country = CountryFilter(
         field_name="implementation__country",
         queryset=_countries(),
