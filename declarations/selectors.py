@@ -23,6 +23,7 @@ from declarations.models import (
     Signatory,
     current_language,
 )
+from declarations.parser import ParsedDeclaration, TextBlock, parse_declaration, text_blocks
 
 
 def country_names_for_parser() -> tuple[CountryName, ...]:
@@ -220,3 +221,23 @@ _PAGE_BREAKS = re.compile(r"[ \t\u00a0]*(?:\r\n|\r|\n|\f)(?:[ \t\u00a0\f]*(?:\r\
 def _tidy(text: str) -> str:
     """Page breaks and runs of blank lines become one paragraph break on screen."""
     return _PAGE_BREAKS.sub("\n\n", text.replace("\r\n", "\n")).strip("\n")
+
+
+@dataclass(frozen=True)
+class DeclarationSource:
+    """A text under review: its name, the parser's own reading of it and its paragraphs.
+
+    What the web preview shows beside the draft; the API and the command read a text the same way.
+    """
+
+    text: str
+    name: str
+    parsed: ParsedDeclaration
+    blocks: list[TextBlock]
+
+
+def declaration_source(text: str, name: str, parsed: ParsedDeclaration | None = None) -> DeclarationSource:
+    """Read `text` (raises ParseError when there is none): its draft (unless already parsed) and paragraphs."""
+    countries = country_names_for_parser()
+    parsed = parsed or parse_declaration(text, countries=countries)
+    return DeclarationSource(text, name, parsed, text_blocks(text, countries=countries))

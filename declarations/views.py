@@ -31,7 +31,8 @@ from declarations.forms import (
 )
 from declarations.messages import error_message, problem_messages
 from declarations.models import Declaration, current_language
-from declarations.parser import ParsedDeclaration, ParseError, TextBlock, parse_declaration, text_blocks
+from declarations.parser import ParsedDeclaration, ParseError
+from declarations.selectors import DeclarationSource
 from declarations.services import (
     DeclarationLoadError,
     LoadOutcome,
@@ -112,25 +113,9 @@ def _render_upload(
     return render(request, "declarations/declaration_upload.html", {"form": form, "errors": error_links}, status=status)
 
 
-@dataclass(frozen=True)
-class _Source:
-    """The text under review, its name, the parser's own reading of it and its paragraphs."""
-
-    text: str
-    name: str
-    parsed: ParsedDeclaration
-    blocks: list[TextBlock]
-
-
-def _source(text: str, name: str, parsed: ParsedDeclaration | None = None) -> _Source:
-    countries = selectors.country_names_for_parser()
-    parsed = parsed or parse_declaration(text, countries=countries)
-    return _Source(text, name, parsed, text_blocks(text, countries=countries))
-
-
 def _render_preview(
     request: HttpRequest,
-    source: _Source,
+    source: DeclarationSource,
     *,
     review: DeclarationReviewForm,
     commitments: BaseFormSet[CommitmentForm],
@@ -167,7 +152,7 @@ def _render_preview(
 
 def _render_fresh_preview(
     request: HttpRequest,
-    source: _Source,
+    source: DeclarationSource,
     *,
     corrected: ParsedDeclaration,
     details: PreviewDetails | None = None,
@@ -202,7 +187,7 @@ def declaration_upload(request: HttpRequest) -> HttpResponse:
         return _render_upload(request, form, status=400)
     upload: UploadedDeclaration = form.cleaned_data["declaration"]
     # Whatever was found, even nothing, the preview opens: there the actions and signatories are marked.
-    source = _source(upload.text, upload.name, upload.parsed)
+    source = selectors.declaration_source(upload.text, upload.name, upload.parsed)
     return _render_fresh_preview(request, source, corrected=upload.parsed)
 
 
@@ -219,7 +204,7 @@ def declaration_upload_confirm(request: AuthenticatedHttpRequest) -> HttpRespons
             status=400,
         )
     try:
-        source = _source(posted.cleaned_data["text"], posted.cleaned_data["source_name"])
+        source = selectors.declaration_source(posted.cleaned_data["text"], posted.cleaned_data["source_name"])
     except ParseError as exc:  # the signed text was readable at upload; only a parser change can refuse it now
         problem = _("“%(name)s” cannot be loaded: %(problem)s.") % {
             "name": posted.cleaned_data["source_name"],
