@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from email.utils import format_datetime
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.http import parse_etags
@@ -46,7 +45,7 @@ from core.api import (
 from core.db_router import read_only_view
 from core.filters import InvalidFilters, validate_date_in_range
 from core.parsers import JSONParser
-from core.permissions import can_report_for, can_review, can_view_implementation
+from core.permissions import can_view_implementation
 from declarations.models import Declaration
 from reporting import exports, selectors, services
 from reporting.downloads import downloadable_evidence, evidence_file_response
@@ -553,8 +552,7 @@ class ImplementationUpdates(ApiView):
     )
     def post(self, request: Request, pk: int) -> HttpResponseBase:
         implementation = _visible_implementation(request, pk)
-        if not can_report_for(request.user, implementation):
-            raise PermissionDenied(_("Only an official of this country may report on it."))
+        services.report_allowed(implementation=implementation, by=request.user)
         if not request.headers.get("If-Match"):
             raise Problem(
                 428,
@@ -653,8 +651,7 @@ class UpdateEvidence(ApiView):
         update = selectors.update_get(pk=pk)
         if not can_view_implementation(request.user, update.implementation):
             raise StatusUpdate.DoesNotExist(_("No such update."))
-        if not can_report_for(request.user, update.implementation):
-            raise PermissionDenied(_("Only an official of this country may add evidence to its reports."))
+        services.evidence_allowed(update=update, by=request.user)
         is_file = (request.content_type or "").startswith("multipart/")
         payload: serializers.Serializer[Evidence] = (
             EvidenceFileIn(data=request.data) if is_file else EvidenceLinkIn(data=request.data)
@@ -718,8 +715,7 @@ class UpdateReview(ApiView):
         update = selectors.update_get(pk=pk)
         if not can_view_implementation(request.user, update.implementation):
             raise StatusUpdate.DoesNotExist(_("No such update."))
-        if not can_review(request.user):
-            raise PermissionDenied(_("Only the secretariat reviews updates."))
+        services.review_allowed(by=request.user)
         payload = ReviewIn(data=request.data)
         payload.is_valid(raise_exception=True)
         if update.review_state != ReviewState.PENDING:

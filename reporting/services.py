@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +39,9 @@ from reporting.models import (
 from reporting.selectors import current_round
 from reporting.signals import update_reported, update_reviewed
 from reporting.tallies import status_change, tally_rebuild, tally_recount, tally_shift
+
+if TYPE_CHECKING:
+    from core.permissions import AnyUser
 
 
 class StaleVersion(Exception):
@@ -134,6 +137,25 @@ def inspect_files(files: Sequence[FileInput]) -> list[InspectedFile]:
     return inspected
 
 
+# Who may write what: the named rules (core.permissions) with the one message each refusal shows.
+# The services check them; views and API views call them first only to refuse before reading a form.
+
+
+def report_allowed(*, implementation: Implementation, by: AnyUser) -> None:
+    if not can_report_for(by, implementation):
+        raise PermissionDenied(_("Only an official of this country may report on it."))
+
+
+def evidence_allowed(*, update: StatusUpdate, by: AnyUser) -> None:
+    if not can_report_for(by, update.implementation):
+        raise PermissionDenied(_("Only an official of this country may add evidence to its reports."))
+
+
+def review_allowed(*, by: AnyUser) -> None:
+    if not can_review(by):
+        raise PermissionDenied(_("Only the secretariat reviews updates."))
+
+
 @deadlock_retried
 def report_update(
     *,
@@ -158,8 +180,8 @@ def report_update(
     if on_behalf:
         if not is_secretariat(by):
             raise PermissionDenied(_("Only the secretariat reports on behalf of a country."))
-    elif not can_report_for(by, implementation):
-        raise PermissionDenied(_("Only an official of this country may report on it."))
+    else:
+        report_allowed(implementation=implementation, by=by)
     progress = validate_report(status=status, progress=progress, summary=summary)
     validate_links(links)
     inspected = inspect_files(files)
@@ -328,8 +350,7 @@ def evidence_attach(
     evidence arriving later belongs to a new update (`UpdateClosed`). The update's row is locked,
     so a review committing meanwhile cannot accept an update whose evidence is still changing.
     """
-    if not can_report_for(by, update.implementation):
-        raise PermissionDenied(_("Only an official of this country may add evidence to its reports."))
+    evidence_allowed(update=update, by=by)
     if update.review_state != ReviewState.PENDING:
         raise UpdateClosed(update=update)
     if not links and not files:
@@ -347,8 +368,7 @@ def evidence_attach(
 
 def review_update(*, update: StatusUpdate, by: User, decision: str, comment: str = "") -> Review:
     """The secretariat accepts an update, or returns it with a comment the official will see."""
-    if not can_review(by):
-        raise PermissionDenied(_("Only the secretariat reviews updates."))
+    review_allowed(by=by)
     if decision not in (ReviewState.ACCEPTED, ReviewState.RETURNED):
         raise ValidationError({"decision": _("Choose to accept or to return the update.")})
     if decision == ReviewState.RETURNED and not comment.strip():

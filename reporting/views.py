@@ -142,8 +142,7 @@ def implementation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def implementation_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     implementation = _visible_implementation_or_404(request, pk)
-    if not can_report_for(request.user, implementation):
-        raise PermissionDenied(_("Only an official of this country may report on it."))
+    services.report_allowed(implementation=implementation, by=request.user)
     form = ReportForm(request.POST, request.FILES)
     links = LinkFormSet(request.POST, prefix="links")
     if not (form.is_valid() and links.is_valid()):
@@ -191,8 +190,7 @@ def _add_service_errors(form: ReportForm, links: BaseFormSet[LinkForm], exc: Val
 
 @require_POST
 def update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    if not can_review(request.user):
-        raise PermissionDenied(_("Only the secretariat reviews updates."))
+    services.review_allowed(by=request.user)
     update = get_object_or_404(StatusUpdate.objects.select_related("implementation"), pk=pk)
     form = ReviewForm(request.POST)
     back = _safe_next(request, fallback=reverse("reporting:review-queue"))
