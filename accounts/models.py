@@ -49,10 +49,6 @@ class User(AbstractUser):
         return self.role == Role.SECRETARIAT
 
     @property
-    def is_observer(self) -> bool:
-        return self.role == Role.OBSERVER
-
-    @property
     def preferred_language(self) -> str:
         """The language to write to this person in when there is no request to ask (e-mails)."""
         return self.language or settings.LANGUAGE_CODE

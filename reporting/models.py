@@ -63,10 +63,6 @@ class ReportingRound(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
 
 class Implementation(models.Model):
     """One commitment × one signatory country, holding the *current reported* state.

@@ -95,11 +95,6 @@ def run_client(args: list[str], *, env: dict[str, str]) -> None:
         raise CommandError(f"{args[0]} failed (exit code {result.returncode}): {detail}")
 
 
-def sha256_of(path: Path) -> str:
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
-
-
 def _canonical(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
