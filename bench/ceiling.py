@@ -20,7 +20,7 @@ from reporting.api import ImplementationOut
 FIELDS = ImplementationOut.Meta.fields
 SQL = """
 SELECT i.id, c.declaration_id, i.commitment_id, c.number, c.text, m.iso3, i.status, i.progress,
-       i.last_reported_at, i.version, i.review_state
+       i.last_reported_at, i.version, i.review_state, i.updated_at
 FROM reporting_implementation i
 JOIN declarations_commitment c ON c.id = i.commitment_id
 JOIN declarations_membercountry m ON m.id = i.country_id
@@ -39,6 +39,7 @@ def ceiling(request: HttpRequest) -> HttpResponse:
     results = []
     for row in rows:
         item = dict(zip(FIELDS, row, strict=True))
-        item["last_reported_at"] = item["last_reported_at"].isoformat() if item["last_reported_at"] else None
+        for name in ("last_reported_at", "updated_at"):
+            item[name] = item[name].isoformat() if item[name] else None
         results.append(item)
     return HttpResponse(json.dumps({"results": results}), content_type="application/json")
