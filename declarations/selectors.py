@@ -236,7 +236,7 @@ class DeclarationSource:
     blocks: list[TextBlock]
 
 
-def declaration_source(text: str, name: str, parsed: ParsedDeclaration | None = None) -> DeclarationSource:
+def declaration_source(*, text: str, name: str, parsed: ParsedDeclaration | None = None) -> DeclarationSource:
     """Read `text` (raises ParseError when there is none): its draft (unless already parsed) and paragraphs."""
     countries = country_names_for_parser()
     parsed = parsed or parse_declaration(text, countries=countries)

@@ -187,7 +187,7 @@ def declaration_upload(request: HttpRequest) -> HttpResponse:
         return _render_upload(request, form, status=400)
     upload: UploadedDeclaration = form.cleaned_data["declaration"]
     # Whatever was found, even nothing, the preview opens: there the actions and signatories are marked.
-    source = selectors.declaration_source(upload.text, upload.name, upload.parsed)
+    source = selectors.declaration_source(text=upload.text, name=upload.name, parsed=upload.parsed)
     return _render_fresh_preview(request, source, corrected=upload.parsed)
 
 
@@ -204,7 +204,7 @@ def declaration_upload_confirm(request: AuthenticatedHttpRequest) -> HttpRespons
             status=400,
         )
     try:
-        source = selectors.declaration_source(posted.cleaned_data["text"], posted.cleaned_data["source_name"])
+        source = selectors.declaration_source(text=posted.cleaned_data["text"], name=posted.cleaned_data["source_name"])
     except ParseError as exc:  # the signed text was readable at upload; only a parser change can refuse it now
         problem = _("“%(name)s” cannot be loaded: %(problem)s.") % {
             "name": posted.cleaned_data["source_name"],
