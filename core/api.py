@@ -234,7 +234,7 @@ class CountedPaginator(DjangoPaginator):  # type: ignore[type-arg]
         rows = list(self.object_list[bottom : bottom + self.per_page])
         self.count = _total_of(rows[0]) if rows else cast("QuerySet[Any]", self.object_list).count()
         if not rows and number > 1:
-            raise EmptyPage(gettext("That page contains no results"))
+            raise EmptyPage(self.error_messages["no_results"])
         return Page(rows, number, self)
 
 
