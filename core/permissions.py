@@ -72,3 +72,8 @@ def can_view_evidence(user: AnyUser, evidence: Evidence) -> bool:
 
 def can_view_audit(user: AnyUser) -> bool:
     return is_secretariat(user)
+
+
+def sees_validated_only(user: AnyUser) -> bool:
+    """Observers read what the secretariat accepted: no pending or returned report, no review comment."""
+    return not (user.is_authenticated and user.is_active and (user.is_official or user.is_secretariat))
