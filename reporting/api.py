@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Expression, Subquery
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpResponse, HttpResponseBase, QueryDict
 from django.urls import reverse
 from django.utils.http import parse_etags
 from django.utils.translation import gettext
@@ -48,7 +48,7 @@ from core.api import (
 from core.db_router import read_only_view
 from core.filters import InvalidFilters, validate_date_in_range
 from core.parsers import JSONParser
-from core.permissions import can_report_for, can_review, can_view_implementation
+from core.permissions import can_report_for, can_review, can_view_implementation, sees_validated_only
 from declarations.models import Declaration
 from reporting import exports, selectors, services
 from reporting.downloads import downloadable_evidence, evidence_file_response
@@ -240,9 +240,12 @@ class StatusUpdateOut(serializers.ModelSerializer[StatusUpdate]):
     @extend_schema_field(ReviewOut(allow_null=True))
     def get_review(self, update: StatusUpdate) -> dict[str, Any] | None:
         try:
-            return ReviewOut(update.review).data
+            review = ReviewOut(update.review).data
         except Review.DoesNotExist:
             return None
+        if self.context.get("hide_comments"):
+            review["comment"] = ""  # observers read decisions, not the secretariat's remarks to a country
+        return review
 
 
 # --- input ----------------------------------------------------------------------------------------
@@ -437,7 +440,11 @@ class ImplementationList(ApiView):
         paginator = Pagination()
         paginator.check_params(request)  # an export ignores paging, but not a malformed request
         user = _user(request)
-        implementations, values = selectors.implementation_list_filtered(user=user, filters=request.query_params)
+        filters: QueryDict = request.query_params
+        if sees_validated_only(user):
+            filters = request.query_params.copy()
+            filters["validated_only"] = "true"  # observers read the validated state, whatever they ask
+        implementations, values = selectors.implementation_list_filtered(user=user, filters=filters)
         if output == "csv":
             return exports.implementations_csv(implementations)
         if output == "xlsx":
@@ -500,6 +507,8 @@ class ImplementationDetail(ApiView):
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         implementation = _visible_implementation(request, pk)
+        if sees_validated_only(request.user):
+            implementation = selectors.implementation_validated(implementation=implementation)
         etag = implementation_etag(implementation.pk, implementation.version)
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             return _with_validators(HttpResponse(status=304), implementation)
@@ -531,10 +540,15 @@ class ImplementationUpdates(ApiView):
     def get(self, request: Request, pk: int) -> Response:
         implementation = _visible_implementation(request, pk)
         paginator = Pagination()
-        page = paginator.paginate_queryset(
-            selectors.implementation_history(implementation=implementation), request, view=self
+        validated_only = sees_validated_only(request.user)
+        history = (
+            selectors.validated_history(implementation=implementation)
+            if validated_only
+            else selectors.implementation_history(implementation=implementation)
         )
-        return paginator.get_paginated_response(StatusUpdateOut(page, many=True, context={"request": request}).data)
+        page = paginator.paginate_queryset(history, request, view=self)
+        context = {"request": request, "hide_comments": validated_only}
+        return paginator.get_paginated_response(StatusUpdateOut(page, many=True, context=context).data)
 
     @extend_schema(
         operation_id="implementations_updates_create",
@@ -842,6 +856,6 @@ class Summary(ApiView):
             declaration=data.get("declaration"),
             reporting_round=data.get("round"),
             as_of=data.get("as_of"),
-            accepted_only=data["accepted_only"],
+            accepted_only=data["accepted_only"] or sees_validated_only(request.user),
         )
         return Response({"statuses": Status.values, "countries": SummaryRowOut(cast(Any, rows), many=True).data})
