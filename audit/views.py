@@ -69,6 +69,7 @@ def audit_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     output = params.pop("format", [""])[0]
     filters = AuditFilter(params, queryset=AuditEntry.objects.none())
     filters.is_valid()
+    filters.form.label_suffix = ""  # labels as on the project's other filters, without a colon
     try:
         entries = audit_entry_list(filters=params)
     except InvalidFilters:
