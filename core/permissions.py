@@ -67,6 +67,9 @@ def can_review(user: AnyUser) -> bool:
 
 
 def can_view_evidence(user: AnyUser, evidence: Evidence) -> bool:
+    """Observers open only the evidence of accepted updates: the rest is not validated yet (#18)."""
+    if sees_validated_only(user) and evidence.update.review_state != "accepted":
+        return False
     return can_view_implementation(user, evidence.update.implementation)
 
 

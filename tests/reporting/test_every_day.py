@@ -336,3 +336,27 @@ def test_the_audit_trail_records_scope(mex_implementation, official_mex):
         mex_implementation.commitment.declaration_id,
         1,
     )
+
+
+def test_observers_open_only_the_evidence_of_accepted_updates(
+    client, login_as, mex_implementation, official_mex, secretariat
+):
+    import io
+
+    from reporting.models import Evidence
+    from reporting.services import FileInput
+    from tests.conftest import PDF_BYTES
+
+    update = report_update(
+        implementation=mex_implementation,
+        by=official_mex,
+        status="planned",
+        progress=5,
+        summary="x",
+        files=[FileInput(stream=io.BytesIO(PDF_BYTES), name="informe.pdf", size=len(PDF_BYTES))],
+    )
+    url = reverse("reporting:evidence-download", args=[Evidence.objects.get(update=update).pk])
+    assert login_as("observer").get(url).status_code == 404
+    assert login_as("secretariat").get(url).status_code == 200
+    review_update(update=update, by=secretariat, decision=ReviewState.ACCEPTED, comment="")
+    assert login_as("observer").get(url).status_code == 200
