@@ -29,6 +29,10 @@ MESSAGES: Mapping[str, Promise] = {
     "text_too_long": _("the file holds more than %(limit)s characters of text, far more than a declaration"),
     "not_docx": _("the file is not a readable Word (.docx) document"),
     "docx_too_large": _("the Word document unpacks to %(size)s, far more than a declaration (at most %(limit)s)"),
+    "docx_too_complex": _(
+        "the Word document holds more than %(elements)s XML elements or %(pieces)s paragraphs and runs of text, "
+        "far more than a declaration"
+    ),
     "docx_no_text": _("the Word document has no text"),
     "not_pdf": _("the file is not a readable PDF"),
     "pdf_encrypted": _("the PDF is protected by a password; save it without the protection and try again"),

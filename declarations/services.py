@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
+from core.db import deadlock_retried
 from declarations import selectors
 from declarations.models import (
     Commitment,
@@ -51,6 +52,7 @@ def source_sha256(source_text: str) -> str:
     return hashlib.sha256(source_text.encode("utf-8")).hexdigest()
 
 
+@deadlock_retried
 @transaction.atomic
 def declaration_load(
     *, parsed: ParsedDeclaration, source_text: str, source_name: str = "", by: User | None = None

@@ -795,6 +795,11 @@ class SummaryRowOut(serializers.Serializer[selectors.SummaryRow]):
     counts = serializers.DictField(
         child=serializers.IntegerField(min_value=0), help_text="Status code → count (every status, zeros included)."
     )
+    pending_review = serializers.IntegerField(
+        min_value=0,
+        help_text="The country's updates awaiting the secretariat's review now (the review queue, whatever `round`, "
+        "`as_of` or `accepted_only` ask). What they report counts in `counts` unless `accepted_only` is true.",
+    )
 
 
 SUMMARY_PARAMETERS = [
@@ -838,6 +843,7 @@ class Summary(ApiView):
                             "name": "Mexico",
                             "total": 28,
                             "counts": {**dict.fromkeys(Status.values, 0), "not_reported": 20, "in_progress": 8},
+                            "pending_review": 3,
                         }
                     ],
                 },

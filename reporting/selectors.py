@@ -33,7 +33,15 @@ from declarations.models import Declaration, MemberCountry
 from declarations.selectors import translated
 from reporting.filters import ImplementationFilter, ReviewQueueFilter
 from reporting.history import STATE_STATUS, annotate_state, end_of_day, state_fields
-from reporting.models import Evidence, Implementation, ReportingRound, ReviewState, Status, StatusUpdate
+from reporting.models import (
+    PENDING_REVIEW,
+    Evidence,
+    Implementation,
+    ReportingRound,
+    ReviewState,
+    Status,
+    StatusUpdate,
+)
 from reporting.tallies import tally_counts, tally_total
 
 
@@ -300,6 +308,7 @@ def implementation_list_after(
 class SummaryRow:
     country: MemberCountry
     counts: dict[str, int]
+    pending_review: int = 0  # updates in the secretariat's review queue now
 
     @property
     def total(self) -> int:
@@ -320,16 +329,20 @@ def implementation_summary(
     otherwise the state is taken from the latest matching update of each implementation.
     """
     counts: dict[int, dict[str, int]] = {}
-    if reporting_round is None and as_of is None and not accepted_only:
-        tallies = tally_counts(
-            declaration_ids=None if declaration is None else [declaration.pk],
-            country_ids=None if can_view_all_countries(user) else [user.country_id or 0],
-        )
+    declaration_ids = None if declaration is None else [declaration.pk]
+    country_ids = None if can_view_all_countries(user) else [user.country_id or 0]
+    fast = reporting_round is None and as_of is None and not accepted_only
+    # The review queue is the present's whatever the question, and the tallies keep it.
+    tallies = tally_counts(
+        declaration_ids=declaration_ids, country_ids=country_ids, key=None if fast else PENDING_REVIEW
+    )
+    pending = {country_id: n for (country_id, key), n in tallies.items() if key == PENDING_REVIEW}
+    if fast:
         statuses = Status.values  # computed by the enum on every access: once here, not per row
         for (country_id, key), n in tallies.items():
             if key in statuses and n:
                 counts.setdefault(country_id, dict.fromkeys(statuses, 0))[key] = n
-        return _summary_rows(counts)
+        return _summary_rows(counts, pending)
     queryset = _visible_to(Implementation.objects.all(), user)
     if declaration is not None:
         queryset = queryset.filter(commitment__declaration=declaration)
@@ -344,12 +357,15 @@ def implementation_summary(
     grouped = queryset.order_by().values("country_id", STATE_STATUS).annotate(n=Count("pk"))
     for row in grouped:
         counts.setdefault(row["country_id"], dict.fromkeys(Status.values, 0))[row[STATE_STATUS]] = row["n"]
-    return _summary_rows(counts)
+    return _summary_rows(counts, pending)
 
 
-def _summary_rows(counts: dict[int, dict[str, int]]) -> list[SummaryRow]:
+def _summary_rows(counts: dict[int, dict[str, int]], pending: dict[int, int]) -> list[SummaryRow]:
     countries = MemberCountry.objects.filter(pk__in=counts).order_by(MemberCountry.name_field())
-    return [SummaryRow(country=country, counts=counts[country.pk]) for country in countries]
+    return [
+        SummaryRow(country=country, counts=counts[country.pk], pending_review=pending.get(country.pk, 0))
+        for country in countries
+    ]
 
 
 def regional_implementations(*, declaration: Declaration) -> dict[int, Implementation]:

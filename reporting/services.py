@@ -318,6 +318,7 @@ def _storage_walk(storage: Storage, folder: str) -> Iterator[str]:
         yield from _storage_walk(storage, f"{folder}/{sub}")
 
 
+@deadlock_retried
 def evidence_attach(
     *, update: StatusUpdate, by: User, links: Sequence[LinkInput] = (), files: Sequence[FileInput] = ()
 ) -> list[Evidence]:
@@ -344,6 +345,7 @@ def evidence_attach(
     return created
 
 
+@deadlock_retried
 def review_update(*, update: StatusUpdate, by: User, decision: str, comment: str = "") -> Review:
     """The secretariat accepts an update, or returns it with a comment the official will see."""
     if not can_review(by):
@@ -415,6 +417,7 @@ def regional_country() -> MemberCountry:
     return country
 
 
+@deadlock_retried
 @transaction.atomic
 def regional_follow(*, commitment: Commitment, by: User) -> Implementation:
     """Follow a commitment addressed to the Conference as a whole, reported by the secretariat."""

@@ -3,7 +3,7 @@
 The client is generated afresh from `/api/v1/schema/` in a temporary folder on every run, so a
 schema that drifts from what the API answers (a field missing or renamed, a wrong type, a body
 the generated code cannot send) fails here. Its HTTP goes through httpx into the WSGI application,
-inside the test's transaction.
+inside the test's transaction. `make test` runs it on PostgreSQL and again on SQLite, `make run`'s database.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import datetime
 import importlib
 import io
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,7 +22,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from openapi_spec_validator import validate
@@ -202,31 +200,3 @@ def test_the_consumer_journey_with_the_generated_client_alone(
     summary = module("api.summary.summary_retrieve").sync(client=client, declaration=darien.id)
     mexico = next(row for row in summary.countries if row.country == "MEX")
     assert mexico.counts["in_progress"] >= 1
-
-
-@pytest.mark.skipif(
-    not getattr(settings, "USING_POSTGRES", False) or "RCM_SQLITE_RUN" in os.environ, reason="already the SQLite run"
-)
-@pytest.mark.skip(
-    reason="On SQLite the list's tallied count (reporting/tallies.py) uses PostgreSQL's ANY(): a 503 until "
-    "#16's SQLite parity lands; then remove this mark (the journey and the contract then run on both)."
-)
-def test_the_same_journey_and_contract_pass_on_sqlite() -> None:
-    """`make run`'s database: the same two files in a pytest of their own, on SQLite (no PostgreSQL reachable)."""
-    env = {
-        **os.environ,
-        "RCM_SQLITE_RUN": "1",
-        "REQUIRE_POSTGRES": "0",
-        "TEST_DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",  # the discard port: nothing answers
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__, "tests/core/test_contract.py"],
-        cwd=Path(__file__).resolve().parent.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert " passed" in result.stdout and "failed" not in result.stdout

@@ -109,15 +109,18 @@ def _continues_paragraph(
         return False  # "Thanking…", "Recognizing…": a new preamble paragraph
     if line.indent > base_indent:
         return True
-    if doc.wrap_width is None or previous.width > doc.wrap_width + _WRAP_SLACK:
-        # One line per paragraph (a line longer than the wrapping width was never wrapped at it,
-        # as in text taken out of a PDF): a finished sentence ends it.
+    if doc.wrap_width is None or previous.width > doc.wrap_width * _UNWRAPPED_RATIO + _WRAP_SLACK:
+        # One line per paragraph (a line far longer than the wrapping width was never wrapped at it,
+        # as in text taken out of a PDF): a finished sentence ends it. A line only a little longer
+        # is no proof: the width is estimated from the few lines known to be wrapped, so it can
+        # fall short of the real one (68 estimated for a text wrapped at 72).
         return False
     # Hard-wrapped text: had the paragraph ended here, the next word would have fitted.
     return previous.width + 1 + _first_word_length(doc, line) > doc.wrap_width
 
 
 _WRAP_SLACK = 2
+_UNWRAPPED_RATIO = 1.2
 _BREAKING_SPACES = frozenset(" \t\n\r\f\v")
 
 

@@ -32,6 +32,10 @@ ENGLISH: Mapping[str, str] = MappingProxyType(
         "docx_too_large": (
             "the Word document unpacks to %(size)s bytes, far more than a declaration (at most %(limit)s)"
         ),
+        "docx_too_complex": (
+            "the Word document holds more than %(elements)s XML elements or %(pieces)s paragraphs and runs of text, "
+            "far more than a declaration"
+        ),
         "docx_no_text": "the Word document has no text",
         "not_pdf": "the file is not a readable PDF",
         "pdf_encrypted": "the PDF is protected by a password; save it without the protection and try again",

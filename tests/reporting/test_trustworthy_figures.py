@@ -118,6 +118,31 @@ def test_pending_reports_are_marked_and_validated_only_counts_accepted(login_as,
     assert "Ongoing (awaiting review)" in export.content.decode()
 
 
+@pytest.mark.parametrize("validated_only", ["false", "true"])
+def test_the_summary_api_says_how_many_updates_await_review(api, small, official_mex, secretariat, validated_only):
+    accepted = report(implementation(small, 1, "MEX"), official_mex, "completed")
+    review_update(update=accepted, by=secretariat, decision="accepted")
+    report(implementation(small, 2, "MEX"), official_mex, "ongoing")  # pending
+    report(implementation(small, 3, "MEX"), official_mex, "planned")  # pending
+
+    def mexico(**params):
+        response = api("observer").get("/api/v1/summary/", {"declaration": small.pk, **params})
+        assert response.status_code == 200
+        return next(row for row in response.json()["countries"] if row["country"] == "MEX")
+
+    row = mexico(accepted_only=validated_only)
+    assert row["pending_review"] == 2  # the queue now, whichever state is counted
+    assert row["counts"]["completed"] == 1
+    assert row["counts"]["ongoing"] == (0 if validated_only == "true" else 1)
+    review_update(
+        update=StatusUpdate.objects.get(summary="s", status="ongoing"),
+        by=secretariat,
+        decision="returned",
+        comment="Which office?",
+    )
+    assert mexico(accepted_only=validated_only)["pending_review"] == 1
+
+
 # --- 2. reviewed updates are closed -------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from audit.models import AuditEntry
 from declarations.models import MemberCountry
 from reporting.models import Implementation, StatusUpdate
 from spreadsheets import workbooks
@@ -126,3 +127,59 @@ def test_a_deadlock_is_retried_once_then_409_never_503(
     assert StatusUpdate.objects.filter(summary="Retried.").count() == (1 if expected == 201 else 0)
     if expected == 409:
         assert response.json()["status"] == 409
+
+
+def _deadlocking_once(module, monkeypatch) -> list[int]:
+    """Make the module's audit record (the last write of its transaction) deadlock the first time."""
+    record = module.audit_record
+    calls = [0]
+
+    def audit_then_deadlock(**kwargs):
+        calls[0] += 1
+        if calls[0] == 1:
+            raise _deadlock()
+        return record(**kwargs)
+
+    monkeypatch.setattr(module, "audit_record", audit_then_deadlock)
+    return calls
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("writer", ["review", "evidence", "regional follow-up", "declaration load"])
+def test_every_writer_of_the_tallies_is_retried_after_a_deadlock(
+    rcm_data, official_mex, secretariat, darien, monkeypatch, writer
+):
+    from declarations import services as declaration_services
+    from declarations.parser import parse_declaration
+    from reporting import services
+    from reporting.services import LinkInput, evidence_attach, regional_follow, report_update, review_update
+
+    implementation = Implementation.objects.get(
+        commitment__declaration=darien, commitment__number=1, country__iso3="MEX"
+    )
+    update = report_update(
+        implementation=implementation, by=official_mex, status="planned", progress=None, summary="Planned."
+    )
+    writes = {
+        "review": lambda: review_update(update=update, by=secretariat, decision="accepted"),
+        "evidence": lambda: evidence_attach(
+            update=update, by=official_mex, links=[LinkInput(url="https://example.org/plan", title="Plan")]
+        ),
+        "regional follow-up": lambda: regional_follow(commitment=implementation.commitment, by=secretariat),
+        "declaration load": lambda: declaration_services.declaration_load(
+            parsed=parse_declaration(TEXT), source_text=TEXT, by=secretariat
+        ),
+    }
+    audited = AuditEntry.objects.count()
+    calls = _deadlocking_once(declaration_services if writer == "declaration load" else services, monkeypatch)
+    writes[writer]()
+    assert calls[0] == 2  # the first transaction was rolled back and run again, which wrote
+    assert AuditEntry.objects.count() == audited + 1
+
+
+TEXT = """DECLARATION OF TELA
+
+The Vice-Ministers of Mexico and Guatemala agreed:
+
+1. Share information on returns.
+"""

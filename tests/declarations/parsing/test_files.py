@@ -14,7 +14,15 @@ import docx
 import pytest
 
 from declarations.parser import ParseError, decode_text, parse_declaration
-from declarations.parser.files import MAX_DOCX_UNPACKED_BYTES, MAX_FILE_BYTES, MAX_PDF_PAGES, read_declaration
+from declarations.parser.files import (
+    MAX_DOCX_ELEMENTS,
+    MAX_DOCX_TEXT_PIECES,
+    MAX_DOCX_UNPACKED_BYTES,
+    MAX_FILE_BYTES,
+    MAX_PDF_PAGES,
+    read_declaration,
+)
+from tests.declarations.parsing.bombs import element_bomb
 from tests.declarations.parsing.pdfs import encrypt_pdf, make_pdf
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -130,3 +138,45 @@ def test_a_docx_zip_bomb_is_refused_quickly_with_bounded_memory():
     assert code == "docx_too_large"
     assert elapsed < 1.0
     assert peak < 5 * len(bomb) + 2 * 1024 * 1024  # never near the unpacked size
+
+
+@pytest.mark.parametrize(
+    ("count", "code"),
+    [
+        (8_000_000, "docx_too_large"),  # the attack as found: ~150 KB, 48 MB of XML, 925 MB once built
+        (1_500_000, "docx_too_complex"),  # under the XML size cap: the element count stops it
+        (MAX_DOCX_TEXT_PIECES + 1, "docx_too_complex"),  # few elements, but python-docx's time is per paragraph
+    ],
+)
+def test_a_docx_that_would_build_a_huge_tree_is_refused_before_building_it(count, code):
+    bomb = element_bomb(count)
+    assert len(bomb) < 200_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        assert code_of(bomb, "bomb.docx") == code
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < 2.0
+    assert peak < 10 * 1024 * 1024
+
+
+def test_elements_that_are_not_text_are_bounded_too():
+    assert code_of(element_bomb(MAX_DOCX_ELEMENTS, b'<w:bookmarkEnd w:id="1"/>'), "marks.docx") == "docx_too_complex"
+
+
+def test_a_long_declaration_in_word_is_still_read():
+    """A thousand numbered paragraphs, each word a run of its own (as Word saves after editing): well
+    inside the bounds."""
+    document = docx.Document()
+    for number in range(1, 1001):
+        paragraph = document.add_paragraph(style="List Number")
+        for word in f"Strengthen cooperation on action {number} among Member Countries.".split():
+            paragraph.add_run(word + " ")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    lines = read_declaration(buffer.getvalue(), "long.docx").splitlines()
+    assert len(lines) == 1000
+    assert lines[999] == "- Strengthen cooperation on action 1000 among Member Countries. "

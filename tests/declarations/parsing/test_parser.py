@@ -858,3 +858,19 @@ def test_decoded_seed_parses_the_same_from_cp1252():
 def test_decode_text_refuses_empty_and_binary_files(data, message):
     with pytest.raises(ParseError, match=f"^{message}$"):
         decode_text(data)
+
+
+def test_a_wrapped_line_a_little_longer_than_the_estimated_width_still_continues_its_item():
+    """Found by the property test: the width is estimated from the few lines known to be wrapped
+    (68 here), so an item's line of 71 that ends a sentence may still be wrapped."""
+    text = (
+        "DECLARATION OF TEGUCIGALPA\n\n"
+        "Los Viceministros y Jefes de Delegación de los Países Miembros de la\n"
+        "Conferencia Regional sobre Migración (CRM), Belize acordaron las\n"
+        "siguientes acciones:\n\n"
+        "  a) Fortalecer las las las redes redes regional migrantes corresponda.\n"
+        "  Fortalecer las.\n"
+    )
+    assert [c.text for c in parse_declaration(text).commitments] == [
+        "Fortalecer las las las redes redes regional migrantes corresponda. Fortalecer las."
+    ]
