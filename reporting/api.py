@@ -6,6 +6,7 @@ selectors as the HTML pages, and render with an output serializer.
 
 from __future__ import annotations
 
+import dataclasses
 from email.utils import format_datetime
 from typing import Any, cast
 
@@ -46,7 +47,7 @@ from core.api import (
     utc_iso,
 )
 from core.db_router import read_only_view
-from core.filters import InvalidFilters, validate_date_in_range
+from core.filters import InvalidFilters, StrictBooleanField, validate_date_in_range
 from core.parsers import JSONParser
 from core.permissions import can_report_for, can_review, can_view_implementation, sees_validated_only
 from declarations.models import Declaration
@@ -441,9 +442,11 @@ class ImplementationList(ApiView):
         paginator.check_params(request)  # an export ignores paging, but not a malformed request
         user = _user(request)
         filters: QueryDict = request.query_params
-        if sees_validated_only(user):
+        asked = request.query_params.get("validated_only", "").strip().lower()
+        if sees_validated_only(user) and (not asked or asked in StrictBooleanField.TRUE | StrictBooleanField.FALSE):
+            # Observers read the validated state, whatever they ask (a malformed value stays a 400).
             filters = request.query_params.copy()
-            filters["validated_only"] = "true"  # observers read the validated state, whatever they ask
+            filters["validated_only"] = "true"
         implementations, values = selectors.implementation_list_filtered(user=user, filters=filters)
         if output == "csv":
             return exports.implementations_csv(implementations)
@@ -864,4 +867,7 @@ class Summary(ApiView):
             as_of=data.get("as_of"),
             accepted_only=data["accepted_only"] or sees_validated_only(request.user),
         )
+        if sees_validated_only(request.user):
+            # Observers read what was accepted: how much awaits review is the secretariat's and the countries'.
+            rows = [dataclasses.replace(row, pending_review=0) for row in rows]
         return Response({"statuses": Status.values, "countries": SummaryRowOut(cast(Any, rows), many=True).data})

@@ -268,6 +268,7 @@ def test_observer_api_shows_only_the_validated_state(api, darien, pending_and_ac
     summary = client.get("/api/v1/summary/", {"declaration": darien.pk}).json()
     mexico = next(row for row in summary["countries"] if row["country"] == "MEX")
     assert mexico["counts"]["in_progress"] == 0 and mexico["counts"]["planned"] == 1
+    assert mexico["pending_review"] == 0
     # The secretariat reads the reported state through the same endpoint.
     assert api("secretariat").get(f"/api/v1/implementations/{implementation.pk}/").json()["status"] == "in_progress"
 
