@@ -148,19 +148,19 @@ def as_validated(implementations: list[Implementation]) -> list[Implementation]:
         implementation.status = implementation.state_status  # type: ignore[attr-defined]
         implementation.progress = implementation.state_progress  # type: ignore[attr-defined]
         implementation.last_reported_at = implementation.state_reported_at  # type: ignore[attr-defined]
-        implementation.review_state = ""
+        implementation.review_state = implementation.state_review_state  # type: ignore[attr-defined]
     return implementations
 
 
 def implementation_validated(*, implementation: Implementation) -> Implementation:
     """The implementation as an observer reads it: its validated state (latest accepted update)."""
     annotated = annotate_state(Implementation.objects.filter(pk=implementation.pk), accepted_only=True)
-    fields = ("state_status", "state_progress", "state_reported_at")
+    fields = ("state_status", "state_progress", "state_reported_at", "state_review_state")
     row = annotated.values(*fields).get()
     implementation.status = row["state_status"]
     implementation.progress = row["state_progress"]
     implementation.last_reported_at = row["state_reported_at"]
-    implementation.review_state = ""
+    implementation.review_state = row["state_review_state"]  # "accepted", or empty with no accepted update
     return implementation
 
 

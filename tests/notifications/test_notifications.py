@@ -145,8 +145,9 @@ def test_notify_review_costs_a_fixed_number_of_queries(update, secretariat, djan
     review(update, secretariat)
     stored = Review.objects.select_related("update").get()
     Notification.objects.all().delete()
-    # reporter, implementation with commitment/declaration/country, preference, insert
-    with django_assert_num_queries(4):
+    # reporter, implementation with commitment/declaration/country, the declaration's translations (its
+    # title in every language, for the list that words the message in its reader's language), preference, insert
+    with django_assert_num_queries(5):
         notify_review(review=stored)
 
 

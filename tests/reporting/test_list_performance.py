@@ -24,7 +24,7 @@ def test_list_rows_are_exactly_what_the_serializer_renders(api, mex_implementati
         implementation=mex_implementation, by=official_mex, status="planned", progress=10, summary="Planned"
     )
     StatusUpdate.objects.filter(pk=update.pk).update(reported_at=timezone.make_aware(datetime(2026, 3, 10, 12)))
-    client = api("observer")
+    client = api("official_gtm")  # a reader of the reported state; observers read the validated one
     for params in ({"page_size": 500}, {"page_size": 500, "as_of": "2026-03-10"}):
         rows = client.get("/api/v1/implementations/", params).json()["results"]
         assert len(rows) == 298
