@@ -38,7 +38,7 @@ ROLES = ["anonymous", "official_mex", "official_gtm", "secretariat", "observer"]
 LANGUAGES = ["en", "es"]
 LOCK_AFTER = 2  # failed sign-ins: the anonymous visit meets the locked-out page on its second
 # Each page is loaded (or its form submitted) once, at the first width; the narrower ones resize it.
-WIDTHS = [1280, 768, 360]
+WIDTHS = [int(width) for width in os.environ.get("A11Y_WIDTHS", "1280,768,360").split(",")]
 # Full-page screenshots of every page at every width; A11Y_SCREENSHOTS=0 skips them (a quicker run).
 SCREENSHOT_EVERY_PAGE = os.environ.get("A11Y_SCREENSHOTS", "1") == "1"
 
