@@ -361,3 +361,20 @@ def test_observers_open_only_the_evidence_of_accepted_updates(
     assert login_as("secretariat").get(url).status_code == 200
     review_update(update=update, by=secretariat, decision=ReviewState.ACCEPTED, comment="")
     assert login_as("observer").get(url).status_code == 200
+
+
+def test_the_observers_pages_cost_a_constant_number_of_queries(
+    login_as, darien, pending_and_accepted, django_assert_num_queries
+):
+    client = login_as("observer")
+    implementation = pending_and_accepted.implementation
+    # session, user, then the page: country, rows in the validated state, the declarations' and the
+    # commitments' translations, round, "x of y", the filter's declarations and their translations, header
+    with django_assert_num_queries(11):
+        client.get(reverse("reporting:country-detail", args=["MEX"]))
+    with django_assert_num_queries(11):
+        client.get(reverse("reporting:country-detail", args=["NIC"]))
+    # implementation with its texts, the validated state, the accepted history with its evidence, header
+    with django_assert_num_queries(9) as first:
+        client.get(reverse("reporting:implementation-detail", args=[implementation.pk]))
+    assert first.captured_queries
