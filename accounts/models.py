@@ -37,6 +37,10 @@ class User(AbstractUser):
                 condition=(Q(role=Role.OFFICIAL) & Q(country__isnull=False))
                 | (~Q(role=Role.OFFICIAL) & Q(country__isnull=True)),
                 name="official_has_country_others_none",
+                violation_error_message=_(
+                    "A country official needs a country; the secretariat and observers have none. "
+                    "Choose a country for an official, or clear it for any other role."
+                ),
             ),
         ]
 

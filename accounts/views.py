@@ -101,3 +101,14 @@ def locked_out(
     response = render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
     response["Retry-After"] = str(lockout_seconds())
     return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's sign-out, which then says so on the sign-in page it lands on."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.success(request, _("You are signed out."))
+        return response

@@ -23,11 +23,25 @@ class AuditEntry(models.Model):
     target_id = models.CharField(max_length=40)
     target_repr = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, blank=True)
+    # What the change is about, for the trail's filters and sentences: the country and declaration of
+    # the thing changed, and the action's number in it (empty when the change has none).
+    country = models.ForeignKey(
+        "declarations.MemberCountry", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    declaration = models.ForeignKey(
+        "declarations.Declaration", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    commitment_number = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            models.Index(fields=["country", "at"], name="audit_country_at"),
+            models.Index(fields=["declaration", "at"], name="audit_declaration_at"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'system'} {self.action} {self.target_repr}"

@@ -22,6 +22,7 @@ def audit_record(
     `target` is the row changed, or its model when the change is to the whole table (a recount).
     """
     whole_table = isinstance(target, type)
+    country_id, declaration_id, number = (None, None, None) if isinstance(target, type) else audit_scope(target)
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -29,4 +30,26 @@ def audit_record(
         target_id="" if whole_table else str(target.pk),
         target_repr=str(target._meta.verbose_name_plural if whole_table else target)[:300],
         changes=changes or {},
+        country_id=country_id,
+        declaration_id=declaration_id,
+        commitment_number=number,
     )
+
+
+def audit_scope(target: models.Model) -> tuple[int | None, int | None, int | None]:
+    """(country id, declaration id, action number) of what changed, read from its fields by name:
+    the trail knows no app's models. An update speaks for its implementation, an implementation for
+    its commitment and country, a declaration or a country for itself."""
+    label = target._meta.label_lower
+    if label == "declarations.declaration":
+        return None, target.pk, None
+    if label == "declarations.membercountry":
+        return target.pk, None, None
+    implementation = getattr(target, "implementation", None) if label == "reporting.statusupdate" else target
+    country_id = getattr(implementation, "country_id", None)
+    commitment = getattr(implementation, "commitment", None) if hasattr(implementation, "commitment_id") else None
+    if commitment is None and label == "declarations.commitment":
+        commitment = target
+    declaration_id = getattr(commitment, "declaration_id", None) or getattr(target, "declaration_id", None)
+    number = getattr(commitment, "number", None)
+    return country_id, declaration_id, number

@@ -67,8 +67,16 @@ def can_review(user: AnyUser) -> bool:
 
 
 def can_view_evidence(user: AnyUser, evidence: Evidence) -> bool:
+    """Observers open only the evidence of accepted updates: the rest is not validated yet (#18)."""
+    if sees_validated_only(user) and evidence.update.review_state != "accepted":
+        return False
     return can_view_implementation(user, evidence.update.implementation)
 
 
 def can_view_audit(user: AnyUser) -> bool:
     return is_secretariat(user)
+
+
+def sees_validated_only(user: AnyUser) -> bool:
+    """Observers read what the secretariat accepted: no pending or returned report, no review comment."""
+    return not (user.is_authenticated and user.is_active and (user.is_official or user.is_secretariat))

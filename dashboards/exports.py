@@ -9,11 +9,11 @@ import tempfile
 from collections.abc import Sequence
 
 from django.http import FileResponse, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.exports import export_filename
 from core.spreadsheets import safe_row
 from dashboards.figures import Dashboard, DeclarationBlock, Figures
 
@@ -77,11 +77,12 @@ def summary_rows(country_figures: Sequence[tuple[object, Figures]]) -> list[list
     return rows
 
 
-def _filename(extension: str) -> str:
-    return f"rcm-dashboard-{timezone.localdate():%Y-%m-%d}.{extension}"
+def _filename(extension: str, parts: Sequence[str] = ()) -> str:
+    """`rcm-dashboard-darien-mex-2026-12-03.xlsx`: what the file holds, then the day it was made."""
+    return export_filename("dashboard", parts, extension)
 
 
-def dashboard_csv(board: Dashboard) -> HttpResponse:
+def dashboard_csv(board: Dashboard, *, name_parts: Sequence[str] = ()) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for block in board.blocks:
@@ -91,7 +92,7 @@ def dashboard_csv(board: Dashboard) -> HttpResponse:
     writer.writerow([_("Summary per country")])
     writer.writerows(safe_row(row) for row in summary_rows(board.country_figures))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv", name_parts)}"'
     return response
 
 
@@ -105,7 +106,7 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return name
 
 
-def dashboard_xlsx(board: Dashboard) -> FileResponse:
+def dashboard_xlsx(board: Dashboard, *, name_parts: Sequence[str] = ()) -> FileResponse:
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Summary")
@@ -123,4 +124,4 @@ def dashboard_xlsx(board: Dashboard) -> FileResponse:
     spool = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it when sent
     workbook.save(spool)
     spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=_filename("xlsx"), content_type=XLSX_TYPE)
+    return FileResponse(spool, as_attachment=True, filename=_filename("xlsx", name_parts), content_type=XLSX_TYPE)

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.db_router import read_only_view
-from core.permissions import can_view_all_countries
+from core.exports import short_slug
+from core.permissions import can_view_all_countries, sees_validated_only
 from dashboards import exports, selectors
 from dashboards.charts import legend, status_bars
 from dashboards.figures import Dashboard, build_dashboard
@@ -48,6 +49,19 @@ def _dashboard_from(form: DashboardFilterForm, countries: list[MemberCountry]) -
     )
 
 
+def _name_parts(form: DashboardFilterForm) -> list[str]:
+    """What an export holds, for its file name: declaration, country, round, statuses, validated."""
+    data = form.cleaned_data
+    parts = [
+        short_slug(data["declaration"].title) if data["declaration"] else "",
+        data["country"].iso3.lower() if data["country"] else "",
+        data["round"].name if data["round"] else "",
+        *data["status"],
+        "validated" if data["validated_only"] else "",
+    ]
+    return [part for part in parts if part]
+
+
 @require_GET
 @read_only_view
 def dashboard(request: HttpRequest) -> HttpResponseBase:
@@ -58,12 +72,14 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         form = DashboardFilterForm({})
         form.is_valid()
     countries = _visible_countries(request, form.cleaned_data["country"])
+    if sees_validated_only(request.user):
+        form.cleaned_data["validated_only"] = True  # observers read the validated state only
     board = _dashboard_from(form, countries)
     output = request.GET.get("format")
     if output == "csv":
-        return exports.dashboard_csv(board)
+        return exports.dashboard_csv(board, name_parts=_name_parts(form))
     if output == "xlsx":
-        return exports.dashboard_xlsx(board)
+        return exports.dashboard_xlsx(board, name_parts=_name_parts(form))
     chosen_round = form.cleaned_data["round"]
     chart = status_bars(
         [(country.name, figures) for country, figures in board.country_figures],
@@ -85,6 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
             if chosen_round
             else None,
             "export_query": request.GET.urlencode(),
+            "validated_view": sees_validated_only(request.user),
             "chart": chart,
             "legend": legend(),
         },

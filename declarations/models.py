@@ -118,7 +118,12 @@ class Declaration(LoadedText):
         ordering = [models.F("adopted_on").desc(nulls_last=True), "title"]
         constraints = [
             # The loader recognises a corrected text of a declaration by its title and language.
-            models.UniqueConstraint(Lower("title"), "language", name="declaration_unique_title_language"),
+            models.UniqueConstraint(
+                Lower("title"),
+                "language",
+                name="declaration_unique_title_language",
+                violation_error_message=_("A declaration with this title already exists in this language."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -228,7 +233,11 @@ class Commitment(models.Model):
         ordering = ["declaration", "number"]
         constraints = [
             models.UniqueConstraint(fields=["declaration", "number"], name="commitment_unique_number"),
-            models.CheckConstraint(condition=models.Q(number__gte=1), name="commitment_number_positive"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1),
+                name="commitment_number_positive",
+                violation_error_message=_("A recommended action's number starts at 1."),
+            ),
         ]
 
     def __str__(self) -> str:

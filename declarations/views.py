@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import ErrorLink, error_links
 from core.http import AuthenticatedHttpRequest
 from core.permissions import can_manage_declarations
 from declarations import selectors
@@ -86,19 +86,9 @@ def declaration_text(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ErrorLink:
-    anchor: str
-    message: str
-
-
 def _error_links(form: Form, *, label: str = "") -> list[ErrorLink]:
-    """The form's errors for the page's summary, each linked to its field (the first box of a group)."""
-    links: list[ErrorLink] = []
-    for bound in form:
-        anchor = f"{bound.auto_id}_0" if bound.field.widget.use_fieldset else str(bound.auto_id)
-        links += [ErrorLink(anchor, f"{label or bound.label}: {error}") for error in bound.errors]
-    return links
+    """The form's field errors for the page's summary (its own errors are shown apart)."""
+    return [link for link in error_links(form, label=label) if link.anchor]
 
 
 def _require_declaration_manager(request: HttpRequest) -> None:

@@ -23,6 +23,9 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     message = models.TextField()
+    # The message's key and facts, so the list words it in the reader's language (notifications/messages.py).
+    message_key = models.CharField(max_length=32, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     # A path inside the site ("/implementations/8/"); e-mails prefix RCM_SITE_URL.
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -38,6 +41,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def text(self) -> str:
+        """The message in the language of whoever reads it now."""
+        from notifications.messages import worded
+
+        return worded(self.message_key, self.params, self.message) if self.message_key else self.message
 
     @property
     def is_read(self) -> bool:

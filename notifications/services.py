@@ -7,6 +7,7 @@ their browser's at their first sign-in), whoever triggers them; a message is sto
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from notifications import selectors
+from notifications import messages, selectors
 from notifications.models import DigestLog, Notification, NotificationKind, NotificationPreference
 from notifications.tasks import email_after_commit
 from reporting.models import Implementation, Review, ReviewState, StatusUpdate
@@ -33,6 +34,15 @@ DIGEST_MAX_LOOKBACK = datetime.timedelta(days=7)
 def absolute_url(path: str) -> str:
     """E-mails are read outside the site: their links need the host (there is no request to take it from)."""
     return settings.RCM_SITE_URL.rstrip("/") + path
+
+
+def _in_every_language(name: Callable[[], str]) -> dict[str, str]:
+    """What `name()` gives in each of the site's languages."""
+    named = {}
+    for code, _label in settings.LANGUAGES:
+        with translation.override(code):
+            named[code] = name()
+    return named
 
 
 def notify_review(*, review: Review) -> Notification | None:
@@ -50,6 +60,13 @@ def notify_review(*, review: Review) -> Notification | None:
     )
     accepted = review.decision == ReviewState.ACCEPTED
     path = reverse("reporting:implementation-detail", args=[implementation.pk])
+    # Each name in every language, for the in-app list that words it in its reader's language.
+    params: dict[str, object] = {
+        "declaration": _in_every_language(lambda: implementation.commitment.declaration.shown.text),
+        "number": implementation.commitment.number,
+        "country": _in_every_language(lambda: implementation.country.name),
+        "comment": review.comment,
+    }
     with translation.override(recipient.preferred_language):
         facts = {
             "declaration": implementation.commitment.declaration.shown.text,
@@ -58,20 +75,15 @@ def notify_review(*, review: Review) -> Notification | None:
             "comment": review.comment,
         }
         if accepted:
-            message = _("The secretariat accepted your update on %(declaration)s, action %(number)s (%(country)s).")
+            message = _(messages.ACCEPTED)
             subject = _("RCM: your update on %(declaration)s, action %(number)s, was accepted")
         else:
-            message = _(
-                "The secretariat returned your update on %(declaration)s, action %(number)s (%(country)s): "
-                "“%(comment)s”"
-            )
+            message = _(messages.RETURNED)
             subject = _("RCM: your update on %(declaration)s, action %(number)s, was returned")
         message, subject = message % facts, subject % facts
+        kind = NotificationKind.UPDATE_ACCEPTED if accepted else NotificationKind.UPDATE_RETURNED
         notification = Notification.objects.create(
-            user=recipient,
-            kind=NotificationKind.UPDATE_ACCEPTED if accepted else NotificationKind.UPDATE_RETURNED,
-            message=message,
-            url=path,
+            user=recipient, kind=kind, message=message, url=path, message_key=kind.value, params=params
         )
         if selectors.email_enabled(recipient):
             body = render_to_string(
@@ -188,7 +200,10 @@ def _deliver_digest(
             "%(count)d new reports since %(start)s (%(pending)d awaiting review).",
             len(updates),
         ) % {"count": len(updates), "start": f"{start:%Y-%m-%d}", "pending": pending}
-        Notification.objects.create(user=user, kind=NotificationKind.DIGEST, message=summary, url=queue)
+        facts = {"count": len(updates), "start": f"{start:%Y-%m-%d}", "pending": pending}
+        Notification.objects.create(
+            user=user, kind=NotificationKind.DIGEST, message=summary, url=queue, message_key="digest", params=facts
+        )
         if not emailed:
             return
         shown = updates[:DIGEST_MAX_ITEMS]

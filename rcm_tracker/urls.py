@@ -1,10 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from accounts.views import LoginView, PasswordChangeView, language_set
+from accounts.views import LoginView, LogoutView, PasswordChangeView, language_set
 from core.api import not_found as api_not_found
 from rcm_tracker import views
 
@@ -17,7 +16,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("i18n/setlang/", language_set, name="set_language"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),
     path("declarations/", include("declarations.urls")),
     # The spreadsheet paths sit under /countries/<ISO3>/ beside the country page, so they come first.

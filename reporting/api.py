@@ -6,11 +6,12 @@ selectors as the HTML pages, and render with an output serializer.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from email.utils import format_datetime
 from typing import Any, cast
 
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpResponse, HttpResponseBase, QueryDict
 from django.urls import reverse
 from django.utils.http import parse_etags
 from django.utils.translation import gettext
@@ -43,9 +44,9 @@ from core.api import (
     utc_iso,
 )
 from core.db_router import read_only_view
-from core.filters import InvalidFilters, validate_date_in_range
+from core.filters import InvalidFilters, StrictBooleanField, validate_date_in_range
 from core.parsers import JSONParser
-from core.permissions import can_view_implementation
+from core.permissions import can_view_implementation, sees_validated_only
 from declarations.models import Declaration
 from reporting import exports, selectors, services
 from reporting.downloads import downloadable_evidence, evidence_file_response
@@ -239,9 +240,12 @@ class StatusUpdateOut(serializers.ModelSerializer[StatusUpdate]):
     @extend_schema_field(ReviewOut(allow_null=True))
     def get_review(self, update: StatusUpdate) -> dict[str, Any] | None:
         try:
-            return ReviewOut(update.review).data
+            review = ReviewOut(update.review).data
         except Review.DoesNotExist:
             return None
+        if self.context.get("hide_comments"):
+            review["comment"] = ""  # observers read decisions, not the secretariat's remarks to a country
+        return review
 
 
 # --- input ----------------------------------------------------------------------------------------
@@ -436,7 +440,13 @@ class ImplementationList(ApiView):
         paginator = Pagination()
         paginator.check_params(request)  # an export ignores paging, but not a malformed request
         user = _user(request)
-        implementations, values = selectors.implementation_list_filtered(user=user, filters=request.query_params)
+        filters: QueryDict = request.query_params
+        asked = request.query_params.get("validated_only", "").strip().lower()
+        if sees_validated_only(user) and (not asked or asked in StrictBooleanField.TRUE | StrictBooleanField.FALSE):
+            # Observers read the validated state, whatever they ask (a malformed value stays a 400).
+            filters = request.query_params.copy()
+            filters["validated_only"] = "true"
+        implementations, values = selectors.implementation_list_filtered(user=user, filters=filters)
         if output == "csv":
             return exports.implementations_csv(implementations)
         if output == "xlsx":
@@ -486,6 +496,8 @@ class ImplementationDetail(ApiView):
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         implementation = _visible_implementation(request, pk)
+        if sees_validated_only(request.user):
+            implementation = selectors.implementation_validated(implementation=implementation)
         etag = implementation_etag(implementation.pk, implementation.version)
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             return _with_validators(HttpResponse(status=304), implementation)
@@ -517,10 +529,15 @@ class ImplementationUpdates(ApiView):
     def get(self, request: Request, pk: int) -> Response:
         implementation = _visible_implementation(request, pk)
         paginator = Pagination()
-        page = paginator.paginate_queryset(
-            selectors.implementation_history(implementation=implementation), request, view=self
+        validated_only = sees_validated_only(request.user)
+        history = (
+            selectors.validated_history(implementation=implementation)
+            if validated_only
+            else selectors.implementation_history(implementation=implementation)
         )
-        return paginator.get_paginated_response(StatusUpdateOut(page, many=True, context={"request": request}).data)
+        page = paginator.paginate_queryset(history, request, view=self)
+        context = {"request": request, "hide_comments": validated_only}
+        return paginator.get_paginated_response(StatusUpdateOut(page, many=True, context=context).data)
 
     @extend_schema(
         operation_id="implementations_updates_create",
@@ -831,6 +848,9 @@ class Summary(ApiView):
             declaration=data.get("declaration"),
             reporting_round=data.get("round"),
             as_of=data.get("as_of"),
-            accepted_only=data["accepted_only"],
+            accepted_only=data["accepted_only"] or sees_validated_only(request.user),
         )
+        if sees_validated_only(request.user):
+            # Observers read what was accepted: how much awaits review is the secretariat's and the countries'.
+            rows = [dataclasses.replace(row, pending_review=0) for row in rows]
         return Response({"statuses": Status.values, "countries": SummaryRowOut(cast(Any, rows), many=True).data})

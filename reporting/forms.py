@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from reporting.evidence import ALLOWED_EXTENSIONS
 from reporting.models import REPORTABLE_STATUSES, ReviewState
-from reporting.services import FileInput, LinkInput
+from reporting.services import FileInput, LinkInput, validate_report
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -50,6 +51,21 @@ class ReportForm(forms.Form):
         help_text=_("PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG, CSV or TXT; several at once if needed."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        """The service's rules too, so one submit lists every problem (an empty form: status and summary)."""
+        data = super().clean() or {}
+        try:
+            validate_report(
+                status=data.get("status") or "",
+                progress=data.get("progress"),
+                summary=data.get("summary") or "",
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, errors)
+        return data
 
     def file_inputs(self) -> list[FileInput]:
         return [

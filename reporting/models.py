@@ -57,7 +57,11 @@ class ReportingRound(models.Model):
     class Meta:
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("starts_on")), name="round_due_after_start")
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("starts_on")),
+                name="round_due_after_start",
+                violation_error_message=_("The due date cannot be before the start date."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -96,6 +100,7 @@ class Implementation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(progress__isnull=True) | models.Q(progress__lte=100),
                 name="implementation_progress_0_100",
+                violation_error_message=_("Progress is a percentage between 0 and 100."),
             ),
         ]
         indexes = [
@@ -136,7 +141,9 @@ class StatusUpdate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["implementation", "sequence"], name="update_unique_sequence"),
             models.CheckConstraint(
-                condition=models.Q(progress__isnull=True) | models.Q(progress__lte=100), name="update_progress_0_100"
+                condition=models.Q(progress__isnull=True) | models.Q(progress__lte=100),
+                name="update_progress_0_100",
+                violation_error_message=_("Progress is a percentage between 0 and 100."),
             ),
         ]
         indexes = [
@@ -175,6 +182,7 @@ class Evidence(models.Model):
                 condition=(models.Q(kind="link") & ~models.Q(url="") & models.Q(file=""))
                 | (models.Q(kind="file") & models.Q(url="") & ~models.Q(file="")),
                 name="evidence_link_xor_file",
+                violation_error_message=_("Evidence is either a link (with its address) or a file, not both."),
             )
         ]
 
@@ -224,9 +232,13 @@ class StatusTally(models.Model):
                 fields=["declaration", "country", "key"],
                 condition=models.Q(declaration__isnull=False),
                 name="tally_unique_declaration_country_key",
+                violation_error_message=_("This count already exists for the declaration and country."),
             ),
             models.UniqueConstraint(
-                fields=["country", "key"], condition=models.Q(declaration__isnull=True), name="tally_unique_country_key"
+                fields=["country", "key"],
+                condition=models.Q(declaration__isnull=True),
+                name="tally_unique_country_key",
+                violation_error_message=_("This count already exists for the country."),
             ),
         ]
 

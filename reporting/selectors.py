@@ -7,7 +7,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Expression, F, Prefetch, QuerySet, Value
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
 
 from accounts.models import User
 from core.filters import apply_filters, filtered
@@ -45,6 +62,111 @@ def country_implementations(*, country: MemberCountry, filters: Mapping[str, Any
         )
     )
     return apply_filters(ImplementationFilter, filters, queryset)
+
+
+class Attention:
+    """Why a row of a country's workspace comes first: the smaller, the sooner."""
+
+    RETURNED = 0
+    NOT_REPORTED_IN_ROUND = 1
+    STALE = 2
+    UP_TO_DATE = 3
+
+
+def country_workspace(
+    *, country: MemberCountry, filters: Mapping[str, Any], reporting_round: ReportingRound | None
+) -> QuerySet[Implementation]:
+    """A country's implementations, what needs attention first: returned, then not reported in the
+    round (never reported when no round is open), then stale, then the rest; each by declaration and
+    number. Each row carries `attention` and `in_round` (reported in the round). One query."""
+    in_round = _reported_in(reporting_round) | ~_round_scope(reporting_round)
+    stale_before = timezone.now() - datetime.timedelta(days=settings.RCM_STALE_DAYS)
+    queryset = country_implementations(country=country, filters=filters).annotate(
+        in_round=ExpressionWrapper(in_round, output_field=BooleanField()),
+    )
+    queryset = queryset.annotate(
+        attention=Case(
+            When(review_state=ReviewState.RETURNED, then=Value(Attention.RETURNED)),
+            When(in_round=False, then=Value(Attention.NOT_REPORTED_IN_ROUND)),
+            When(last_reported_at__lt=stale_before, then=Value(Attention.STALE)),
+            default=Value(Attention.UP_TO_DATE),
+            output_field=IntegerField(),
+        )
+    )
+    return queryset.order_by(
+        "attention",
+        F("commitment__declaration__adopted_on").desc(nulls_last=True),
+        "commitment__declaration__title",
+        "commitment__number",
+    )
+
+
+def country_round_count(*, country: MemberCountry, reporting_round: ReportingRound | None) -> tuple[int, int]:
+    """(reported in the round, in the round's scope) for one country: "x of y reported this round"."""
+    scope = Implementation.objects.filter(Q(country=country) & _round_scope(reporting_round))
+    totals = scope.aggregate(total=Count("pk"), reported=Count("pk", filter=_reported_in(reporting_round)))
+    return int(totals["reported"]), int(totals["total"])
+
+
+def _round_scope(reporting_round: ReportingRound | None) -> Q:
+    """The implementations a round asks about: its declarations, or all when it names none."""
+    if reporting_round is None:
+        return Q()
+    in_scope = ReportingRound.declarations.through.objects.filter(reportinground_id=reporting_round.pk)
+    return Q(Exists(in_scope.filter(declaration_id=OuterRef("commitment__declaration_id")))) | ~Q(Exists(in_scope))
+
+
+def _reported_in(reporting_round: ReportingRound | None) -> Q:
+    """Reported in the round (a returned report does not count); with no round open, reported ever."""
+    if reporting_round is None:
+        return Q(version__gt=0) & ~Q(status=Status.NOT_REPORTED)
+    return Q(
+        Exists(
+            StatusUpdate.objects.filter(implementation=OuterRef("pk"), reporting_round=reporting_round).exclude(
+                review_state=ReviewState.RETURNED
+            )
+        )
+    )
+
+
+def next_to_report(
+    *, country: MemberCountry, reporting_round: ReportingRound | None, after: Implementation
+) -> Implementation | None:
+    """The first implementation of the workspace's order, other than `after`, that still needs attention."""
+    return (
+        country_workspace(country=country, filters={}, reporting_round=reporting_round)
+        .exclude(pk=after.pk)
+        .filter(**{"attention__lt": Attention.UP_TO_DATE})
+        .first()
+    )
+
+
+def as_validated(implementations: list[Implementation]) -> list[Implementation]:
+    """Rows annotated with `annotate_state(accepted_only=True)` shown as their validated state, for
+    readers who see only what the secretariat accepted (observers). The instances are never saved."""
+    for implementation in implementations:
+        implementation.status = implementation.state_status  # type: ignore[attr-defined]
+        implementation.progress = implementation.state_progress  # type: ignore[attr-defined]
+        implementation.last_reported_at = implementation.state_reported_at  # type: ignore[attr-defined]
+        implementation.review_state = implementation.state_review_state  # type: ignore[attr-defined]
+    return implementations
+
+
+def implementation_validated(*, implementation: Implementation) -> Implementation:
+    """The implementation as an observer reads it: its validated state (latest accepted update)."""
+    annotated = annotate_state(Implementation.objects.filter(pk=implementation.pk), accepted_only=True)
+    fields = ("state_status", "state_progress", "state_reported_at", "state_review_state")
+    row = annotated.values(*fields).get()
+    implementation.status = row["state_status"]
+    implementation.progress = row["state_progress"]
+    implementation.last_reported_at = row["state_reported_at"]
+    implementation.review_state = row["state_review_state"]  # "accepted", or empty with no accepted update
+    return implementation
+
+
+def validated_history(*, implementation: Implementation) -> QuerySet[StatusUpdate]:
+    """The timeline an observer reads: accepted updates only, newest first (no review comments shown)."""
+    return implementation_history(implementation=implementation).filter(review_state=ReviewState.ACCEPTED)
 
 
 def implementation_get(*, pk: int, language: str | None = None) -> Implementation:

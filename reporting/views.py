@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.filters import InvalidFilters
+from core.forms import ErrorLink
 from core.http import AuthenticatedHttpRequest
 from core.permissions import (
     can_report_for,
@@ -20,6 +21,7 @@ from core.permissions import (
     can_review,
     can_view_country,
     can_view_implementation,
+    sees_validated_only,
 )
 from declarations import selectors as declaration_selectors
 from declarations.models import Commitment, MemberCountry
@@ -55,12 +57,24 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
 
     filters = request.GET.copy()
     filters.pop("country", None)  # the page is one country's; a forged filter must not widen it
+    validated_only = sees_validated_only(request.user)
+    if validated_only:
+        filters["validated_only"] = "true"  # observers read the validated state, whatever they ask
     filterset = ImplementationFilter(filters, queryset=Implementation.objects.none())
+    current_round = selectors.current_round()
+    may_report = can_report_for_country(request.user, country)
     status_code = 200
     try:
-        implementations = list(selectors.country_implementations(country=country, filters=filters))
+        if may_report:
+            queryset = selectors.country_workspace(country=country, filters=filters, reporting_round=current_round)
+        else:
+            queryset = selectors.country_implementations(country=country, filters=filters)
+        implementations = list(queryset)
     except InvalidFilters:
         implementations, status_code = [], 400
+    if validated_only:
+        implementations = selectors.as_validated(implementations)
+    reported, in_scope = selectors.country_round_count(country=country, reporting_round=current_round)
     return render(
         request,
         "reporting/country_detail.html",
@@ -68,8 +82,12 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "country": country,
             "implementations": implementations,
             "filter_form": filterset.form,
-            "may_report": can_report_for_country(request.user, country),
-            "current_round": selectors.current_round(),
+            "may_report": may_report,
+            "validated_only": validated_only,
+            "current_round": current_round,
+            "round_reported": reported,
+            "round_in_scope": in_scope,
+            "next_item": next((i for i in implementations if i.attention < 3), None) if may_report else None,  # type: ignore[attr-defined]
             "today": timezone.localdate(),
         },
         status=status_code,
@@ -96,6 +114,33 @@ def _visible_implementation_or_404(request: HttpRequest, pk: int) -> Implementat
     return implementation
 
 
+DRAFT_KEY = "report-draft-{pk}"
+DRAFT_FIELDS = ("status", "progress", "summary", "version")
+
+
+def _draft_save(request: HttpRequest, implementation: Implementation) -> None:
+    """Keep the unsent text of a refused report, so a reload or a language switch shows it again."""
+    data = {key: value for key, value in request.POST.items() if key in DRAFT_FIELDS or key.startswith("links-")}
+    request.session[DRAFT_KEY.format(pk=implementation.pk)] = data
+
+
+def _draft_get(request: HttpRequest, implementation: Implementation) -> dict[str, str] | None:
+    draft: dict[str, str] | None = request.session.get(DRAFT_KEY.format(pk=implementation.pk))
+    if draft is not None and draft.get("version") != str(implementation.version):
+        # Someone reported since: the draft answered a state that is gone.
+        del request.session[DRAFT_KEY.format(pk=implementation.pk)]
+        return None
+    return draft
+
+
+def _lost_files(request: HttpRequest, form: ReportForm) -> list[ErrorLink]:
+    """Files a failed submit could not keep (browsers cannot refill a file input), by name."""
+    anchor = str(form["evidence_files"].auto_id)
+    names = [upload.name for upload in request.FILES.getlist("evidence_files") if upload.name]
+    message = _("Attach %(name)s again: files are not kept after an error.")
+    return [ErrorLink(anchor, message % {"name": name}) for name in names]
+
+
 def _render_implementation(
     request: HttpRequest,
     implementation: Implementation,
@@ -103,17 +148,32 @@ def _render_implementation(
     form: ReportForm | None = None,
     links: BaseFormSet[LinkForm] | None = None,
     stale: StaleVersion | None = None,
+    lost_files: list[ErrorLink] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     may_report = can_report_for(request.user, implementation)
-    history = list(selectors.implementation_history(implementation=implementation))
+    validated_only = sees_validated_only(request.user)
+    if validated_only:
+        history = list(selectors.validated_history(implementation=implementation))
+        implementation = selectors.implementation_validated(implementation=implementation)
+    else:
+        history = list(selectors.implementation_history(implementation=implementation))
     if may_report and form is None:
-        initial: dict[str, object] = {"version": implementation.version}
-        if history:
-            # The latest report, returned or not: a correction starts from what was sent.
-            initial.update(status=history[0].status, progress=history[0].progress)
-        form = ReportForm(initial=initial)
-        links = LinkFormSet(prefix="links")
+        draft = _draft_get(request, implementation)
+        if draft is not None:
+            form = ReportForm(draft)
+            links = LinkFormSet(draft, prefix="links")
+            form.is_valid()
+            links.is_valid()
+        else:
+            initial: dict[str, object] = {"version": implementation.version}
+            if history:
+                # The latest report, returned or not: a correction starts from what was sent.
+                initial.update(status=history[0].status, progress=history[0].progress)
+            form = ReportForm(initial=initial)
+            links = LinkFormSet(prefix="links")
+    returned = history[0] if history and history[0].review_state == ReviewState.RETURNED else None
+    may_review = can_review(request.user)
     return render(
         request,
         "reporting/implementation_detail.html",
@@ -122,12 +182,16 @@ def _render_implementation(
             "commitment": implementation.commitment,
             "version": requested_version(request),
             "history": history,
+            "returned": returned,
             "form": form,
             "links": links,
+            "lost_files": lost_files or [],
             "stale": stale,
             "may_report": may_report,
-            "may_review": can_review(request.user),
-            "review_form": ReviewForm(),
+            "may_review": may_review,
+            "validated_only": validated_only,
+            "review_draft": request.session.pop(REVIEW_DRAFT_KEY, None) if may_review else None,
+            "report_next": request.GET.get("next") == "1",
             "max_upload_mb": settings.RCM_MAX_UPLOAD_BYTES // 1_048_576,
         },
         status=status,
@@ -145,8 +209,16 @@ def implementation_report(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     services.report_allowed(implementation=implementation, by=request.user)
     form = ReportForm(request.POST, request.FILES)
     links = LinkFormSet(request.POST, prefix="links")
-    if not (form.is_valid() and links.is_valid()):
-        return _render_implementation(request, implementation, form=form, links=links, status=400)
+    # Both validated, whatever the first says, and the links' addresses too: every problem at once.
+    form_valid, links_valid = form.is_valid(), links.is_valid()
+    if links_valid:
+        try:
+            services.validate_links(link_inputs(links))
+        except ValidationError as exc:
+            _add_service_errors(form, links, exc)
+            links_valid = False
+    if not (form_valid and links_valid):
+        return _refused(request, implementation, form, links)
     try:
         services.report_update(
             implementation=implementation,
@@ -169,13 +241,31 @@ def implementation_report(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             form=ReportForm(data),
             links=LinkFormSet(data, prefix="links"),
             stale=exc,
+            lost_files=_lost_files(request, form),
             status=409,
         )
     except ValidationError as exc:
         _add_service_errors(form, links, exc)
-        return _render_implementation(request, implementation, form=form, links=links, status=400)
+        return _refused(request, implementation, form, links)
+    request.session.pop(DRAFT_KEY.format(pk=implementation.pk), None)
     messages.success(request, _("Your update was saved. The secretariat will review it."))
+    if request.POST.get("then") == "next":
+        following = selectors.next_to_report(
+            country=implementation.country, reporting_round=selectors.current_round(), after=implementation
+        )
+        if following is not None:
+            return redirect(reverse("reporting:implementation-detail", args=[following.pk]) + "?next=1#report-title")
+        messages.info(request, _("Nothing else needs your attention: every action is reported."))
+        return redirect("reporting:country-detail", iso3=implementation.country.iso3)
     return redirect("reporting:implementation-detail", pk=implementation.pk)
+
+
+def _refused(
+    request: HttpRequest, implementation: Implementation, form: ReportForm, links: BaseFormSet[LinkForm]
+) -> HttpResponse:
+    _draft_save(request, implementation)
+    lost = _lost_files(request, form)
+    return _render_implementation(request, implementation, form=form, links=links, lost_files=lost, status=400)
 
 
 def _add_service_errors(form: ReportForm, links: BaseFormSet[LinkForm], exc: ValidationError) -> None:
@@ -188,24 +278,42 @@ def _add_service_errors(form: ReportForm, links: BaseFormSet[LinkForm], exc: Val
             form.add_error(field if field in form.fields else None, errors)
 
 
+REVIEW_DRAFT_KEY = "review-draft"
+
+
 @require_POST
 def update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     services.review_allowed(by=request.user)
-    update = get_object_or_404(StatusUpdate.objects.select_related("implementation"), pk=pk)
+    update = get_object_or_404(
+        StatusUpdate.objects.select_related("implementation__country", "implementation__commitment"), pk=pk
+    )
     form = ReviewForm(request.POST)
     back = _safe_next(request, fallback=reverse("reporting:review-queue"))
+    facts = {"country": update.implementation.country, "commitment": update.implementation.commitment}
+    problem = ""
     if not form.is_valid():
-        messages.error(request, _("Choose to accept or to return the update."))
+        problem = _("Choose to accept or to return the update.")
+    else:
+        try:
+            services.review_update(
+                update=update,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+    if problem:
+        # Back to the form with the choice and the comment as they were, the problem beside them.
+        named = _("Update from %(country)s on %(commitment)s was not reviewed.") % facts
+        messages.error(request, f"{named} {problem}")
+        request.session[REVIEW_DRAFT_KEY] = {
+            "update": update.pk,
+            "decision": request.POST.get("decision", ""),
+            "comment": request.POST.get("comment", ""),
+            "problem": problem,
+        }
         return redirect(back)
-    try:
-        services.review_update(
-            update=update, by=request.user, decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"]
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(back)
-    country = update.implementation.country
-    facts = {"country": country, "commitment": update.implementation.commitment}
     if form.cleaned_data["decision"] == ReviewState.ACCEPTED:
         messages.success(request, _("Update from %(country)s on %(commitment)s accepted.") % facts)
     else:
@@ -233,7 +341,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/review_queue.html",
-        {"updates": updates, "filter_form": filterset.form, "review_form": ReviewForm()},
+        {
+            "updates": updates,
+            "filter_form": filterset.form,
+            "review_draft": request.session.pop(REVIEW_DRAFT_KEY, None),
+        },
         status=status_code,
     )
 

@@ -75,3 +75,8 @@ DECLARATIONS_WITH_TRANSLATIONS = ("declarations", "declarations__translations")
 
 def round_get(*, pk: int) -> ReportingRound:
     return ReportingRound.objects.prefetch_related(*DECLARATIONS_WITH_TRANSLATIONS).get(pk=pk)
+
+
+def round_current() -> ReportingRound | None:
+    """The round open now (at most one), or None: then the secretariat may open one."""
+    return ReportingRound.objects.current()

@@ -38,7 +38,13 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "rounds/round_list.html",
-        {"rounds": selectors.round_list(), "form": form, "may_manage": is_secretariat(request.user)},
+        {
+            "rounds": selectors.round_list(),
+            "form": form,
+            "may_manage": is_secretariat(request.user),
+            # One round at a time: the form shows only when a round can be opened.
+            "open_round": selectors.round_current(),
+        },
         status=400 if form.errors else 200,
     )
 

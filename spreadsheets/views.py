@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from core.forms import extra_links
 from core.http import AuthenticatedHttpRequest
 from core.permissions import is_secretariat
 from declarations.models import MemberCountry, NameInLanguage
@@ -107,7 +108,11 @@ def _render_upload(
     return render(
         request,
         "spreadsheets/import_upload.html",
-        {"form": form, "country": country, "problem": problem},
+        {
+            "form": form,
+            "country": country,
+            "problem_links": extra_links(str(form["file"].auto_id), [problem] if problem else []),
+        },
         status=status,
     )
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from core.api import ApiView, UtcDateTimeField
 from core.filters import InvalidFilters
+from core.permissions import sees_validated_only
 from webhooks import selectors
 from webhooks.models import Event, EventType
 
@@ -79,7 +80,9 @@ class EventFeed(ApiView):
         if not raw.isdigit():
             raise InvalidFilters({"after": [_("Send the `after` of a previous answer (a whole number).")]})
         after = int(raw)
-        events = selectors.event_feed(after=after, limit=selectors.FEED_PAGE + 1)
+        events = selectors.event_feed(
+            after=after, limit=selectors.FEED_PAGE + 1, validated_only=sees_validated_only(request.user)
+        )
         page = events[: selectors.FEED_PAGE]
         return Response(
             {

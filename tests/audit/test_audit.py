@@ -17,11 +17,11 @@ def test_the_loader_and_user_creation_are_in_the_trail(rcm_data, secretariat):
 
 def test_the_secretariat_reads_who_did_what(login_as, mex_implementation, official_mex):
     report_update(implementation=mex_implementation, by=official_mex, status="planned", progress=5, summary="x")
-    response = login_as("secretariat").get(reverse("audit:audit-list"), {"action": "report"})
+    response = login_as("secretariat").get(reverse("audit:audit-list"), {"kind": "report"})
     html = response.content.decode()
-    assert official_mex.username in html
-    assert "not_reported" in html and "planned" in html
-    assert "declaration.create" not in html  # filtered out
+    assert f"{official_mex} (Mexico) reported Planned, 5% on" in html  # a sentence, not codes
+    assert "not_reported" not in html
+    assert "loaded" not in html  # the declarations' loading is filtered out
 
 
 def test_admin_edits_are_recorded(login_as, darien):

@@ -117,7 +117,7 @@ def test_every_time_is_utc_with_z_whatever_the_servers_zone(api, mex_implementat
     update = report_update(
         implementation=mex_implementation, by=official_mex, status="planned", progress=5, summary="P"
     )
-    client = api("observer")
+    client = api("official_gtm")  # a reader of the reported state; observers read the validated one
     detail = client.get(f"/api/v1/implementations/{mex_implementation.pk}/").json()
     listed = client.get(
         "/api/v1/implementations/", {"country": "MEX", "declaration": mex_implementation.commitment.declaration_id}

@@ -342,7 +342,7 @@ def test_spanish_pages_cost_the_same_queries_as_english(
         (reverse("declarations:declaration-list"), 5),
         (reverse("declarations:declaration-detail", args=[darien.pk]), 9),
         (reverse("declarations:declaration-text", args=[darien.pk]), 8),
-        (reverse("reporting:country-detail", args=["MEX"]), 10),
+        (reverse("reporting:country-detail", args=["MEX"]), 11),
         (reverse("reporting:implementation-detail", args=[mex_implementation.pk]), 7),
     ]
     for language in ("en", "es"):

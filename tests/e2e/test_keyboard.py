@@ -83,7 +83,7 @@ def test_official_reports_with_the_keyboard_alone(page, official_mex: User, mex_
     assert press(page, "Tab")["href"] == "#main"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
-    report_link = f"/implementations/{mex_implementation.pk}/#report-title"
+    report_link = f"/implementations/{mex_implementation.pk}/"  # the action's row in the workspace
     tab_to(page, lambda s: s["href"] == report_link)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{report_link}")

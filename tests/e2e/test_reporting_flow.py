@@ -59,7 +59,8 @@ def test_official_reports_secretariat_returns_official_reports_again(
     returned_row = page.locator("tr.returned")
     assert returned_row.count() == 1
     returned_row.get_by_role("link").first.click()
-    page.get_by_text("Please attach the signed minutes.").wait_for()
+    # The secretariat's reason sits above the report form (and stays in the history below it).
+    page.locator(".return-reason").get_by_text("Please attach the signed minutes.").wait_for()
     page.get_by_label("What was done").fill("Signed minutes attached.")
     page.get_by_label("Evidence files").set_input_files(str(pdf))
     page.get_by_role("button", name="Save update").click()

@@ -70,7 +70,7 @@ def test_codes_stay_codes_in_spanish(
     api: Callable[[str], Any], mex_implementation: Implementation, official_mex: User
 ) -> None:
     report_update(implementation=mex_implementation, by=official_mex, status="in_progress", progress=30, summary="A.")
-    client = api("observer")
+    client = api("official_gtm")  # a reader of the reported state; observers read the validated one
     row = client.get(f"{IMPLEMENTATIONS}{mex_implementation.pk}/", HTTP_ACCEPT_LANGUAGE="es").json()
     assert (row["status"], row["country"], row["review_state"]) == ("in_progress", "MEX", "pending")
 

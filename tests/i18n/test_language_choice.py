@@ -63,7 +63,9 @@ def test_an_unknown_language_changes_nothing(login_as: Callable[[str], Client], 
 
 
 def test_the_switcher_only_accepts_post(login_as: Callable[[str], Client]) -> None:
-    assert login_as("observer").get(SWITCH + "?language=es").status_code == 405
+    response = login_as("observer").get(SWITCH + "?language=es")  # a GET changes nothing: back home
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
 def test_signing_in_restores_the_stored_language_whatever_the_browser_says(client: Client, official_mex: User) -> None:

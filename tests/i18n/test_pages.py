@@ -52,6 +52,7 @@ PAGES: dict[str, list[Page]] = {
         ("reporting:review-queue", {}),
         ("audit:audit-list", {}),
         ("declarations:declaration-upload", {}),
+        ("webhooks:delivery-list", {}),
     ],
 }
 CASES = [(who, name, kwargs) for who, pages in PAGES.items() for name, kwargs in pages]

@@ -145,8 +145,9 @@ def test_notify_review_costs_a_fixed_number_of_queries(update, secretariat, djan
     review(update, secretariat)
     stored = Review.objects.select_related("update").get()
     Notification.objects.all().delete()
-    # reporter, implementation with commitment/declaration/country, preference, insert
-    with django_assert_num_queries(4):
+    # reporter, implementation with commitment/declaration/country, the declaration's translations (its
+    # title in every language, for the list that words the message in its reader's language), preference, insert
+    with django_assert_num_queries(5):
         notify_review(review=stored)
 
 
@@ -230,7 +231,9 @@ def test_mark_all_read_is_a_post_and_touches_only_the_users_own(login_as, offici
     _notify(official_mex, 2)
     _notify(official_gtm, 1)
     client = login_as("official_mex")
-    assert client.get(reverse("notifications:mark-all-read")).status_code == 405
+    # A GET (a reload of the address) goes to the list and changes nothing (post/redirect/get, #18).
+    assert client.get(reverse("notifications:mark-all-read")).url == reverse("notifications:notification-list")
+    assert Notification.objects.filter(user=official_mex, read_at__isnull=True).count() == 2
     response = client.post(reverse("notifications:mark-all-read"), follow=True)
     assert "2 notifications marked as read." in response.content.decode()
     assert not Notification.objects.filter(user=official_mex, read_at__isnull=True).exists()

@@ -80,7 +80,7 @@ def test_loader_counts_what_it_adds_and_removes(tmp_text, rcm_data):
 def test_summary_reads_tallies_in_constant_queries(
     shared_cache, api, official_mex, mex_implementation, django_assert_num_queries
 ):
-    client = api("observer")
+    client = api("official_gtm")  # a reader of the reported state; observers read the validated one
     client.get("/api/v1/summary/")
     with django_assert_num_queries(2):  # tallies, countries (the token is cached)
         response = client.get("/api/v1/summary/")

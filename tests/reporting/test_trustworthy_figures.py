@@ -126,7 +126,8 @@ def test_the_summary_api_says_how_many_updates_await_review(api, small, official
     report(implementation(small, 3, "MEX"), official_mex, "planned")  # pending
 
     def mexico(**params):
-        response = api("observer").get("/api/v1/summary/", {"declaration": small.pk, **params})
+        # Another country's official reads the reported state (observers read the validated one).
+        response = api("official_gtm").get("/api/v1/summary/", {"declaration": small.pk, **params})
         assert response.status_code == 200
         return next(row for row in response.json()["countries"] if row["country"] == "MEX")
 
@@ -186,7 +187,7 @@ def test_the_service_refuses_evidence_on_a_reviewed_update(mex_implementation, o
 
 def test_a_review_is_a_new_version_and_updated_since_sees_it(api, mex_implementation, official_mex, secretariat):
     update = report(mex_implementation, official_mex, "planned", 10)
-    client = api("observer")
+    client = api("official_gtm")  # reads the reported state (observers read the validated one)
     url = f"/api/v1/implementations/{mex_implementation.pk}/"
     before = client.get(url)
     old_etag = before["ETag"]
@@ -420,7 +421,7 @@ def test_the_list_offers_the_validated_state(api, mex_implementation, official_m
     accepted = report(mex_implementation, official_mex, "planned", 10)
     review_update(update=accepted, by=secretariat, decision="accepted")
     report(mex_implementation, official_mex, "in_progress", 50)  # awaiting review
-    client = api("observer")
+    client = api("official_gtm")  # reads the reported state (observers read the validated one)
 
     def mex_row(**params):
         rows = client.get("/api/v1/implementations/", {"country": "MEX", "page_size": 500, **params}).json()

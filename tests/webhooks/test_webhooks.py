@@ -179,7 +179,7 @@ def test_the_feed_matches_the_deliveries_one_to_one(
     with TestCase.captureOnCommitCallbacks(execute=True):
         round_close(reporting_round=reporting_round, by=secretariat)
 
-    client = api("observer")
+    client = api("official_gtm")  # a reader of the reported state; observers read the validated one
     first = client.get("/api/v1/events/", {"after": start}).json()
     assert [event["type"] for event in first["results"]] == [
         "round.opened",
