@@ -103,6 +103,12 @@ def _render_upload(
     return render(request, "declarations/declaration_upload.html", {"form": form, "errors": error_links}, status=status)
 
 
+# The text of the last preview, so that a language switch can show it again (the preview is the
+# answer to a POST); the longest declarations are a few tens of thousands of characters.
+PREVIEW_DRAFT_KEY = "declaration-preview"
+MAX_KEPT_PREVIEW_CHARS = 200_000
+
+
 def _render_preview(
     request: HttpRequest,
     source: DeclarationSource,
@@ -120,11 +126,14 @@ def _render_preview(
         first_box = str(commitments.forms[0]["text"].auto_id)
         errors += [ErrorLink(first_box, str(message)) for message in commitments.non_form_errors()]
     marked = set(review["paragraphs"].value() or ())
+    if len(source.text) <= MAX_KEPT_PREVIEW_CHARS:
+        request.session[PREVIEW_DRAFT_KEY] = {"text": source.text, "name": source.name}
     return render(
         request,
         "declarations/declaration_preview.html",
         {
             "source": SourceForm(initial=SourceForm.initial_for(text=source.text, name=source.name)),
+            "resume_url": reverse("declarations:declaration-upload") + "?resume=1",
             "source_name": source.name,
             "source_sha256": source_sha256(source.text),
             "parsed": source.parsed,
@@ -171,6 +180,11 @@ def declaration_upload(request: HttpRequest) -> HttpResponse:
     _require_declaration_manager(request)
     countries = selectors.country_names_for_parser()
     if request.method != "POST":
+        kept = request.session.get(PREVIEW_DRAFT_KEY) if request.GET.get("resume") else None
+        if kept is not None:
+            # Back from a language switch on the preview: the same text, read again in the new language.
+            source = selectors.declaration_source(text=kept["text"], name=kept["name"])
+            return _render_fresh_preview(request, source, corrected=source.parsed)
         return _render_upload(request, DeclarationUploadForm(countries=countries))
     form = DeclarationUploadForm(request.POST, request.FILES, countries=countries)
     if not form.is_valid():
@@ -223,6 +237,7 @@ def declaration_upload_confirm(request: AuthenticatedHttpRequest) -> HttpRespons
         outcome = declaration_load(parsed=corrected, source_text=source.text, source_name=source.name, by=request.user)
     except DeclarationLoadError:  # someone reported on a dropped commitment since the check above
         return page(notice=_(CHANGED_SINCE_PREVIEW), status=409)
+    request.session.pop(PREVIEW_DRAFT_KEY, None)
     messages.success(request, _outcome_message(outcome, corrected))
     return redirect("declarations:declaration-detail", pk=outcome.declaration.pk)
 

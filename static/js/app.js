@@ -1,13 +1,14 @@
 /* RCM Commitment Tracker — progressive enhancement only: every page works without this file.
    - On a narrow screen the header's menu folds behind a "Menu" button.
    - Switching the language keeps what was typed in the page's forms: the text is kept in this tab
-     (sessionStorage) for the same address and put back once, when the page comes back translated.
-     (A refused report is also kept on the server, so it survives without script.) */
+     (sessionStorage) and put back, by field name, once, on the page the switch leads to (the same
+     page, or the one a form's POST-only address stands for).
+     (A refused report and the declaration preview are also kept on the server, without script.) */
 (function () {
   "use strict";
   var root = document.documentElement;
   root.classList.add("js");
-  var KEY = "rcm-draft:" + location.pathname + location.search;
+  var KEY = "rcm-draft";
 
   function fields() {
     return Array.prototype.slice.call(document.querySelectorAll(
@@ -16,12 +17,22 @@
     ));
   }
 
+  // A box or a choice is known by its name and value; other fields by their name and their place
+  // among the fields of that name.
+  function keys() {
+    var seen = {};
+    return fields().map(function (field) {
+      if (field.type === "checkbox" || field.type === "radio") { return [field, field.name + "=" + field.value]; }
+      seen[field.name] = (seen[field.name] || 0) + 1;
+      return [field, field.name + "#" + seen[field.name]];
+    });
+  }
+
   function keep() {
     var values = {};
-    fields().forEach(function (field, index) {
-      var name = (field.name || "") + "#" + index;
-      if (field.type === "checkbox" || field.type === "radio") { values[name] = field.checked; }
-      else if (field.value) { values[name] = field.value; }
+    keys().forEach(function (pair) {
+      var field = pair[0];
+      values[pair[1]] = (field.type === "checkbox" || field.type === "radio") ? field.checked : field.value;
     });
     try { sessionStorage.setItem(KEY, JSON.stringify(values)); } catch (e) { /* private mode: nothing kept */ }
   }
@@ -30,11 +41,11 @@
     var kept;
     try { kept = JSON.parse(sessionStorage.getItem(KEY) || "null"); sessionStorage.removeItem(KEY); } catch (e) { kept = null; }
     if (!kept) { return; }
-    fields().forEach(function (field, index) {
-      var name = (field.name || "") + "#" + index;
-      if (!(name in kept)) { return; }
-      if (field.type === "checkbox" || field.type === "radio") { field.checked = kept[name]; }
-      else if (!field.value) { field.value = kept[name]; }
+    keys().forEach(function (pair) {
+      var field = pair[0];
+      if (!(pair[1] in kept)) { return; }
+      if (field.type === "checkbox" || field.type === "radio") { field.checked = kept[pair[1]]; }
+      else { field.value = kept[pair[1]]; }
     });
   }
 

@@ -660,3 +660,21 @@ def test_an_incomplete_translation_is_refused_at_once(secretariat_client, darien
     response = secretariat_client.post(url, {"pasted": "Los Viceministros de Belice y México conversaron.\n"})
     assert response.status_code == 400
     assert "The pasted text cannot be loaded: no recommended actions found." in response.content.decode()
+
+
+def test_a_language_switch_on_the_preview_shows_the_same_text_again(antigua_preview, secretariat_client):
+    """Without script too: the preview is the answer to a POST, so the switch's way back is
+    `?resume=1`, which reads the text kept in the session again, in the new language."""
+    assert f'name="next" value="{UPLOAD}?resume=1"' in antigua_preview.content.decode()
+    switched = secretariat_client.post(
+        reverse("set_language"), {"language": "es", "next": f"{UPLOAD}?resume=1"}, follow=True
+    )
+    html = switched.content.decode()
+    assert "Revise la declaración antes de cargarla" in html
+    assert 'value="Declaration of Antigua Guatemala"' in html
+    assert "Revise la declaración" not in secretariat_client.get(UPLOAD).content.decode()  # a fresh start
+
+
+def test_resume_without_a_kept_text_is_the_empty_upload_form(secretariat_client):
+    html = secretariat_client.get(UPLOAD, {"resume": "1"}).content.decode()
+    assert "Read the text" in html and "Check the declaration before loading it" not in html

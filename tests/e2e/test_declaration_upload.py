@@ -85,3 +85,20 @@ def test_secretariat_sees_what_a_corrected_text_changes_before_confirming(page, 
     page.get_by_role("button", name="Confirm and update").click()
     page.get_by_text("Updated “Darien Declaration”: changed the text of commitment 5.").wait_for()
     assert list(darien.commitments.order_by("number").values_list("pk", flat=True)) == ids
+
+
+def test_a_language_switch_on_the_preview_keeps_the_text_and_the_corrections(page, secretariat, tmp_path: Path):
+    """The preview answers a POST: the switch comes back to it, read again from the text the session
+    kept, and the corrections typed on it are put back by name."""
+    text = tmp_path / "belmopan.txt"
+    text.write_text(BELMOPAN, encoding="utf-8")
+    sign_in(page, secretariat.username, PASSWORD)
+    page.goto("/declarations/upload/")
+    page.get_by_label("Declaration text").set_input_files(str(text))
+    page.get_by_role("button", name="Read the text").click()
+    page.get_by_role("heading", name="Check the declaration before loading it").wait_for()
+    page.get_by_label("Place").fill("Belmopan, Belize")
+    page.get_by_role("button", name="Español").click()
+    page.get_by_role("heading", name="Revise la declaración antes de cargarla").wait_for()
+    assert page.get_by_label("Título").input_value() == TITLE
+    assert page.get_by_label("Lugar").input_value() == "Belmopan, Belize"
