@@ -21,14 +21,18 @@ def audit_record(
 
     `target` is the row changed, or its model when the change is to the whole table (a recount).
     """
-    whole_table = isinstance(target, type)
-    country_id, declaration_id, number = (None, None, None) if isinstance(target, type) else audit_scope(target)
+    if isinstance(target, type):
+        target_id, target_repr = "", str(target._meta.verbose_name_plural)
+        country_id = declaration_id = number = None
+    else:
+        target_id, target_repr = str(target.pk), str(target)
+        country_id, declaration_id, number = audit_scope(target)
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         target_type=target._meta.label_lower,
-        target_id="" if whole_table else str(target.pk),
-        target_repr=str(target._meta.verbose_name_plural if whole_table else target)[:300],
+        target_id=target_id,
+        target_repr=target_repr[:300],
         changes=changes or {},
         country_id=country_id,
         declaration_id=declaration_id,

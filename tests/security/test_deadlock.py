@@ -97,6 +97,22 @@ def _deadlock() -> OperationalError:
     return error
 
 
+def _audit_deadlocking(module, monkeypatch, *, times: int) -> list[int]:
+    """Make the module's audit record (the last write of its transaction) deadlock its first `times` calls;
+    the list counts the calls."""
+    record = module.audit_record
+    calls = [0]
+
+    def audit_then_deadlock(**kwargs):
+        calls[0] += 1
+        if calls[0] <= times:
+            raise _deadlock()
+        return record(**kwargs)
+
+    monkeypatch.setattr(module, "audit_record", audit_then_deadlock)
+    return calls
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("deadlocks", "expected"), [(1, 201), (2, 409)])
 def test_a_deadlock_is_retried_once_then_409_never_503(
@@ -108,16 +124,7 @@ def test_a_deadlock_is_retried_once_then_409_never_503(
     token = Token.objects.create(user=official_mex)
     from reporting import services
 
-    record = services.audit_record  # type: ignore[attr-defined]
-    left = [deadlocks]
-
-    def audit_then_deadlock(**kwargs):
-        if left[0]:
-            left[0] -= 1
-            raise _deadlock()
-        return record(**kwargs)
-
-    monkeypatch.setattr(services, "audit_record", audit_then_deadlock)
+    _audit_deadlocking(services, monkeypatch, times=deadlocks)
     response = Client(HTTP_AUTHORIZATION=f"Token {token.key}").post(
         f"/api/v1/implementations/{implementation.pk}/updates/",
         {"status": "planned", "summary": "Retried."},
@@ -128,21 +135,6 @@ def test_a_deadlock_is_retried_once_then_409_never_503(
     assert StatusUpdate.objects.filter(summary="Retried.").count() == (1 if expected == 201 else 0)
     if expected == 409:
         assert response.json()["status"] == 409
-
-
-def _deadlocking_once(module, monkeypatch) -> list[int]:
-    """Make the module's audit record (the last write of its transaction) deadlock the first time."""
-    record = module.audit_record
-    calls = [0]
-
-    def audit_then_deadlock(**kwargs):
-        calls[0] += 1
-        if calls[0] == 1:
-            raise _deadlock()
-        return record(**kwargs)
-
-    monkeypatch.setattr(module, "audit_record", audit_then_deadlock)
-    return calls
 
 
 @pytest.mark.django_db(transaction=True)
@@ -172,7 +164,7 @@ def test_every_writer_of_the_tallies_is_retried_after_a_deadlock(
         ),
     }
     audited = AuditEntry.objects.count()
-    calls = _deadlocking_once(declaration_services if writer == "declaration load" else services, monkeypatch)
+    calls = _audit_deadlocking(declaration_services if writer == "declaration load" else services, monkeypatch, times=1)
     writes[writer]()
     assert calls[0] == 2  # the first transaction was rolled back and run again, which wrote
     assert AuditEntry.objects.count() == audited + 1
