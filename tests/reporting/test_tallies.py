@@ -200,3 +200,8 @@ def test_tally_rebuild_repairs_what_a_deletion_outside_the_admin_left_behind(doo
     call_command("tally_rebuild", stdout=out)
     assert "tally rows written" in out.getvalue()
     assert stored()[(None, country.pk, "not_reported")] == total_before - 1
+    from audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="tally.rebuild")  # the whole table, no row: no id, its plural name
+    assert (entry.target_type, entry.target_id, entry.country_id) == ("reporting.statustally", "", None)
+    assert entry.target_repr == str(StatusTally._meta.verbose_name_plural)
